@@ -1,0 +1,187 @@
+"""Fixtures shared by every test: the app on each engine, a clean database per test, clients per role.
+
+SQLite always runs. PostgreSQL runs when TRACKER_TEST_POSTGRES_URL names a server (CI sets it and
+fails when the server cannot be reached): each pytest worker gets its own database on that server.
+"""
+from __future__ import annotations
+
+import os
+import re
+
+import pytest
+import sqlalchemy as sa
+from flask.testing import FlaskClient
+
+from tests import factories
+from tracker import create_app
+from tracker.config import TestConfig
+from tracker.extensions import db as _db
+
+POSTGRES_URL = os.environ.get("TRACKER_TEST_POSTGRES_URL")
+ENGINES = ["sqlite", "postgresql"] if POSTGRES_URL else ["sqlite"]
+_CSRF_META = re.compile(r'<meta name="csrf-token" content="([^"]+)"')
+
+
+class Client(FlaskClient):
+    """The test client, with a form POST that carries the CSRF token the way a browser's would."""
+
+    def open(self, *args, **kwargs):
+        # Each request gets its own app context, as in a server: `g` (where Flask-WTF caches the
+        # CSRF token) and the database session do not leak between requests or into the test.
+        with self.application.app_context():
+            return super().open(*args, **kwargs)
+
+    def csrf_token(self) -> str:
+        page = self.get("/login").get_data(as_text=True)
+        return _CSRF_META.search(page).group(1)
+
+    def post_form(self, url: str, data: dict | None = None, **kwargs):
+        data = dict(data or {})
+        data.setdefault("csrf_token", self.csrf_token())
+        return self.post(url, data=data, **kwargs)
+
+
+def _worker_database(worker_id: str) -> str:
+    """Create (afresh) this worker's database on the PostgreSQL server and return its URL."""
+    name = f"tracker_test_{worker_id}".replace("-", "_")
+    admin_engine = sa.create_engine(POSTGRES_URL.replace("postgresql://", "postgresql+psycopg://", 1),
+                                    isolation_level="AUTOCOMMIT")
+    with admin_engine.connect() as connection:
+        connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    admin_engine.dispose()
+    return POSTGRES_URL.rsplit("/", 1)[0] + "/" + name
+
+
+@pytest.fixture(scope="session")
+def postgres_url(request) -> str:
+    if not POSTGRES_URL:
+        pytest.skip("TRACKER_TEST_POSTGRES_URL is not set")
+    worker_id = getattr(request.config, "workerinput", {}).get("workerid", "main")
+    return _worker_database(worker_id)
+
+
+@pytest.fixture(scope="session")
+def postgres_schema(postgres_url):
+    """Tables created once per session on PostgreSQL; each test truncates them afterwards."""
+    app = create_app(_test_config(postgres_url, None))
+    with app.app_context():
+        _db.drop_all()
+        _db.create_all()
+        _db.engine.dispose()
+    return postgres_url
+
+
+def _test_config(database_url: str, tmp_path) -> dict:
+    config = {key: getattr(TestConfig, key) for key in dir(TestConfig) if key.isupper()}
+    config["DATABASE_URL"] = database_url
+    if tmp_path is not None:
+        config["EVIDENCE_FOLDER"] = str(tmp_path / "evidence")
+        config["ARCHIVE_FOLDER"] = str(tmp_path / "reports")
+    return config
+
+
+@pytest.fixture(params=ENGINES)
+def engine_name(request) -> str:
+    return request.param
+
+
+@pytest.fixture
+def app(engine_name, tmp_path, request):
+    if engine_name == "postgresql":
+        url = request.getfixturevalue("postgres_schema")
+    else:
+        url = f"sqlite:///{tmp_path / 'test.sqlite'}"
+    app = create_app(_test_config(url, tmp_path))
+    app.test_client_class = Client
+    with app.app_context():
+        if engine_name == "sqlite":
+            _db.create_all()
+        yield app
+        _db.session.remove()
+        if engine_name == "postgresql":
+            _truncate_all()
+        _db.engine.dispose()
+
+
+def _truncate_all() -> None:
+    tables = ", ".join(f'"{t.name}"' for t in _db.metadata.sorted_tables)
+    with _db.engine.begin() as connection:
+        connection.exec_driver_sql(f"TRUNCATE {tables} RESTART IDENTITY CASCADE")
+
+
+@pytest.fixture
+def db(app):
+    return _db
+
+
+@pytest.fixture
+def client(app) -> Client:
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def make(db):
+    """Factories that create and commit departments, users, plans and tasks: `make.task(...)`."""
+    return factories.Factories(db)
+
+
+def login(client: Client, user, password: str = factories.PASSWORD) -> Client:
+    response = client.post_form("/login", {"login": user.login, "password": password})
+    assert response.status_code == 302, response.get_data(as_text=True)
+    return client
+
+
+@pytest.fixture
+def login_as(app):
+    """`login_as(user)` gives a fresh client signed in as that user."""
+
+    def _login_as(user) -> Client:
+        return login(app.test_client(), user)
+
+    return _login_as
+
+
+@pytest.fixture
+def office(make):
+    return make.user("office", roles=["office"])
+
+
+@pytest.fixture
+def admin_user(make):
+    return make.user("admin", roles=["admin"])
+
+
+@pytest.fixture
+def reviewer(make):
+    return make.user("reviewer", roles=["reviewer"])
+
+
+@pytest.fixture
+def leader(make):
+    return make.user("leader", roles=["leader"])
+
+
+@pytest.fixture
+def office_client(office, login_as):
+    return login_as(office)
+
+
+@pytest.fixture
+def admin_client(admin_user, login_as):
+    return login_as(admin_user)
+
+
+@pytest.fixture
+def reviewer_client(reviewer, login_as):
+    return login_as(reviewer)
+
+
+@pytest.fixture
+def leader_client(leader, login_as):
+    return login_as(leader)

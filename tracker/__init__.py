@@ -1,0 +1,126 @@
+"""tracker: turns government plans into tracked, assigned, reminded and reported work."""
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+from flask import Flask
+
+from tracker.config import CONFIGS, DEFAULT_SECRET_KEY
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(config: type | dict | None = None) -> Flask:
+    app = Flask(
+        __name__,
+        instance_path=os.environ.get("TRACKER_INSTANCE_PATH", str(PROJECT_ROOT / "instance")),
+        instance_relative_config=True,
+        template_folder=str(PROJECT_ROOT / "templates"),
+        static_folder=str(PROJECT_ROOT / "static"),
+    )
+    configure(app, config)
+    register_extensions(app)
+    register_blueprints(app)
+    register_error_handlers(app)
+    register_commands(app)
+    return app
+
+
+def configure(app: Flask, config: type | dict | None) -> None:
+    """Class defaults, then instance/config.py, then TRACKER_* variables; a test's dict wins over all."""
+    if isinstance(config, type):
+        app.config.from_object(config)
+    else:
+        app.config.from_object(CONFIGS[os.environ.get("TRACKER_ENV", "development")])
+    app.config.from_pyfile("config.py", silent=True)
+    app.config.from_prefixed_env("TRACKER")
+    if isinstance(config, dict):
+        app.config.update(config)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    app.config["SQLALCHEMY_DATABASE_URI"] = database_uri(app)
+    app.config.setdefault("EVIDENCE_FOLDER", str(Path(app.instance_path) / "evidence"))
+    app.config.setdefault("ARCHIVE_FOLDER", str(Path(app.instance_path) / "reports"))
+    ensure_secret_key(app)
+
+
+def database_uri(app: Flask) -> str:
+    url = app.config.get("DATABASE_URL") or f"sqlite:///{Path(app.instance_path) / 'tracker.sqlite'}"
+    # psycopg 3 is the driver we ship; plain postgresql:// would ask SQLAlchemy for psycopg2.
+    for prefix in ("postgresql://", "postgres://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url.removeprefix(prefix)
+    return url
+
+
+def ensure_secret_key(app: Flask) -> None:
+    if app.config.get("SECRET_KEY") not in (None, "", DEFAULT_SECRET_KEY):
+        return
+    if app.config.get("SESSION_COOKIE_SECURE"):
+        raise RuntimeError("TRACKER_SECRET_KEY must be set to a long random value in production")
+    # Development: one random key kept in instance/, so sessions survive a restart.
+    key_file = Path(app.instance_path) / "secret_key"
+    if not key_file.exists():
+        key_file.write_text(secrets.token_hex(32))
+    app.config["SECRET_KEY"] = key_file.read_text().strip()
+
+
+def register_extensions(app: Flask) -> None:
+    from tracker import models  # noqa: F401  (the metadata must know every table)
+    from tracker.extensions import babel, csrf, db, login_manager, migrate
+    from tracker.i18n import select_locale, select_timezone
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = None
+    login_manager.session_protection = "basic"
+    babel.init_app(
+        app,
+        locale_selector=select_locale,
+        timezone_selector=select_timezone,
+        default_translation_directories=str(Path(__file__).parent / "translations"),
+    )
+
+
+def register_blueprints(app: Flask) -> None:
+    from tracker.admin.views import bp as admin_bp
+    from tracker.api.views import bp as api_bp
+    from tracker.auth.views import bp as auth_bp
+    from tracker.dashboards.views import bp as dashboards_bp
+    from tracker.plans.views import bp as plans_bp
+    from tracker.reminders.views import bp as reminders_bp
+    from tracker.reports.views import bp as reports_bp
+    from tracker.tasks.views import bp as tasks_bp
+    from tracker.extensions import csrf
+
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(dashboards_bp)
+    app.register_blueprint(admin_bp, url_prefix="/admin")
+    app.register_blueprint(plans_bp, url_prefix="/plans")
+    app.register_blueprint(tasks_bp, url_prefix="/tasks")
+    app.register_blueprint(reminders_bp, url_prefix="/inbox")
+    app.register_blueprint(reports_bp, url_prefix="/reports")
+    # The API authenticates every request with a bearer token, never a cookie, so CSRF cannot apply.
+    csrf.exempt(api_bp)
+    app.register_blueprint(api_bp, url_prefix="/api/v1")
+
+
+def register_error_handlers(app: Flask) -> None:
+    from tracker.web import install_web_hooks
+
+    install_web_hooks(app)
+
+
+def register_commands(app: Flask) -> None:
+    from tracker.admin.cli import departments_cli, users_cli
+    from tracker.demo import demo_command
+    from tracker.plans.cli import plans_cli
+    from tracker.reminders.cli import reminders_cli, scheduler_cli
+    from tracker.reports.cli import reports_cli
+
+    for command in (users_cli, departments_cli, plans_cli, reminders_cli, scheduler_cli, reports_cli, demo_command):
+        app.cli.add_command(command)

@@ -1,0 +1,111 @@
+"""Who may do what, decided in one place: role + department + object.
+
+Every page, the JSON API and the CLI ask `can()` / `require()`; lists are narrowed with
+`visible_tasks()` so that a list never shows what the item page would refuse.
+"""
+from __future__ import annotations
+
+import enum
+
+import sqlalchemy as sa
+from werkzeug.exceptions import Forbidden
+
+from tracker.auth.models import Role, User
+from tracker.tasks.models import AssignmentRole, ProgressReport, Task, TaskAssignment
+
+# Roles that see every item of every plan.
+OVERSEERS = (Role.ADMIN, Role.OFFICE, Role.REVIEWER, Role.LEADER)
+
+
+class Action(enum.StrEnum):
+    VIEW_TASK = "view_task"
+    REPORT = "report"  # file the lead department's progress report
+    CONTRIBUTE = "contribute"  # file a co-responsible department's contribution
+    SIGN_FOR = "sign_for"  # 签收
+    CONFIRM_REPORT = "confirm_report"  # 负责人确认
+    REVIEW = "review"  # 审核
+    MANAGE_PLANS = "manage_plans"  # import, publish, assign, set cycles, reopen
+    GENERATE_REPORTS = "generate_reports"
+    READ_REPORTS = "read_reports"
+    ADMINISTER = "administer"  # departments, users, calendar
+
+
+def _department_role(user: User, task: Task) -> AssignmentRole | None:
+    if user.department_id is None:
+        return None
+    if task.lead_department_id == user.department_id:
+        return AssignmentRole.LEAD
+    for assignment in task.assignments:
+        if assignment.department_id == user.department_id:
+            return assignment.role
+    return None
+
+
+def _is_department_member(user: User) -> bool:
+    return user.has_role(Role.LIAISON, Role.HEAD)
+
+
+def can(user: User | None, action: Action, obj=None) -> bool:
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    rule = _RULES[action]
+    return rule(user, obj)
+
+
+def require(user: User | None, action: Action, obj=None) -> None:
+    if not can(user, action, obj):
+        raise Forbidden()
+
+
+def _view_task(user: User, task: Task) -> bool:
+    if user.has_role(*OVERSEERS):
+        return True
+    return _is_department_member(user) and _department_role(user, task) is not None
+
+
+def _report(user: User, task: Task) -> bool:
+    return user.has_role(Role.LIAISON) and _department_role(user, task) == AssignmentRole.LEAD
+
+
+def _contribute(user: User, task: Task) -> bool:
+    return user.has_role(Role.LIAISON) and _department_role(user, task) == AssignmentRole.CO
+
+
+def _sign_for(user: User, task: Task) -> bool:
+    return user.has_role(Role.LIAISON, Role.HEAD) and _department_role(user, task) is not None
+
+
+def _confirm_report(user: User, report: ProgressReport) -> bool:
+    return user.has_role(Role.HEAD) and user.department_id is not None and report.department_id == user.department_id
+
+
+def _role_rule(*roles: Role):
+    return lambda user, _obj: user.has_role(*roles)
+
+
+_RULES = {
+    Action.VIEW_TASK: _view_task,
+    Action.REPORT: _report,
+    Action.CONTRIBUTE: _contribute,
+    Action.SIGN_FOR: _sign_for,
+    Action.CONFIRM_REPORT: _confirm_report,
+    Action.REVIEW: _role_rule(Role.REVIEWER),
+    Action.MANAGE_PLANS: _role_rule(Role.OFFICE, Role.ADMIN),
+    Action.GENERATE_REPORTS: _role_rule(Role.OFFICE, Role.ADMIN),
+    Action.READ_REPORTS: _role_rule(Role.OFFICE, Role.ADMIN, Role.LEADER, Role.REVIEWER),
+    Action.ADMINISTER: _role_rule(Role.ADMIN),
+}
+
+
+def visible_tasks(user: User, query: sa.Select | None = None) -> sa.Select:
+    """`query` (default: all tasks) narrowed to the tasks `user` may see."""
+    query = query if query is not None else sa.select(Task)
+    if user.has_role(*OVERSEERS):
+        return query
+    if not _is_department_member(user) or user.department_id is None:
+        return query.where(sa.false())
+    # EXISTS on the assignment table rather than a join: a task is listed once even with several roles.
+    assigned = sa.exists().where(
+        TaskAssignment.task_id == Task.id, TaskAssignment.department_id == user.department_id
+    )
+    return query.where(sa.or_(Task.lead_department_id == user.department_id, assigned))

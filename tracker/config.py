@@ -1,0 +1,68 @@
+"""Configuration classes; the factory layers instance/config.py and TRACKER_* variables on top."""
+from __future__ import annotations
+
+DEFAULT_SECRET_KEY = "change-me"
+
+
+class Config:
+    SECRET_KEY = DEFAULT_SECRET_KEY
+    # None means "SQLite file in instance/": the factory fills it in once it knows the instance path.
+    DATABASE_URL: str | None = None
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+
+    BABEL_DEFAULT_LOCALE = "zh_CN"
+    BABEL_DEFAULT_TIMEZONE = "Asia/Shanghai"
+    LANGUAGES = ("zh_CN", "en")
+    TIMEZONE = "Asia/Shanghai"
+
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = False
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    WTF_CSRF_TIME_LIMIT = None
+
+    # Whole request bodies above this are refused before anything is read (413 with a clear message).
+    MAX_CONTENT_LENGTH = 25 * 1024 * 1024
+    EVIDENCE_MAX_BYTES = 20 * 1024 * 1024
+    EVIDENCE_EXTENSIONS = ("pdf", "doc", "docx", "xls", "xlsx", "jpg", "jpeg", "png", "txt", "zip", "ofd")
+
+    LOGIN_ATTEMPT_LIMIT = 10
+    LOGIN_ATTEMPT_WINDOW_SECONDS = 60
+
+    SMTP_HOST = "localhost"
+    SMTP_PORT = 25
+    SMTP_USE_TLS = False
+    SMTP_USE_SSL = False
+    SMTP_USERNAME: str | None = None
+    SMTP_PASSWORD: str | None = None
+    SMTP_TIMEOUT_SECONDS = 10
+    MAIL_SENDER = "tracker@localhost"
+    WEBHOOK_TIMEOUT_SECONDS = 5
+
+    SCHEDULER_SWEEP_CRON = {"minute": "*/15"}
+    ISSUING_OFFICE = "联席会议办公室"
+    PAGE_SIZE = 50
+
+
+class DevelopmentConfig(Config):
+    DEBUG = False
+
+
+class TestConfig(Config):
+    TESTING = True
+    SECRET_KEY = "test-secret-key"
+    # Keep a test's password hashing fast; production uses werkzeug's default (scrypt).
+    PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"
+
+
+class ProductionConfig(Config):
+    SESSION_COOKIE_SECURE = True
+    REMEMBER_COOKIE_SECURE = True
+
+
+CONFIGS = {
+    "development": DevelopmentConfig,
+    "testing": TestConfig,
+    "production": ProductionConfig,
+}

@@ -1,0 +1,38 @@
+"""Every area's models, imported together so that the metadata (and so Alembic) knows every table."""
+from tracker.audit.models import AuditEntry
+from tracker.auth.models import ApiToken, LoginAttempt, Role, User, UserRole
+from tracker.departments.models import Department, DepartmentAlias
+from tracker.plans.models import Plan, Section
+from tracker.reminders.models import (
+    CalendarDay,
+    CalendarYear,
+    Delivery,
+    EscalationPolicy,
+    EscalationStep,
+    Notification,
+    WebhookEndpoint,
+)
+from tracker.reports.models import ArchivedReport
+from tracker.tasks.models import (
+    Contribution,
+    CoordinationIssue,
+    Evidence,
+    Indicator,
+    IndicatorValue,
+    Milestone,
+    ProgressReport,
+    ReportingPeriod,
+    ReportTargetValue,
+    Review,
+    Target,
+    Task,
+    TaskAssignment,
+)
+
+__all__ = [
+    "ApiToken", "ArchivedReport", "AuditEntry", "CalendarDay", "CalendarYear", "Contribution",
+    "CoordinationIssue", "Delivery", "Department", "DepartmentAlias", "EscalationPolicy", "EscalationStep",
+    "Evidence", "Indicator", "IndicatorValue", "LoginAttempt", "Milestone", "Notification", "Plan",
+    "ProgressReport", "ReportTargetValue", "ReportingPeriod", "Review", "Role", "Section", "Target", "Task",
+    "TaskAssignment", "User", "UserRole", "WebhookEndpoint",
+]

@@ -1,0 +1,124 @@
+"""What every page shares: security headers, error pages, template filters and globals."""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from flask import Flask, current_app, flash, jsonify, redirect, render_template, request, url_for
+from flask_login import current_user
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
+from sqlalchemy.orm.exc import StaleDataError
+from werkzeug.exceptions import HTTPException
+
+from tracker.clock import to_local
+
+CONTENT_SECURITY_POLICY = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data:",
+        "object-src 'none'",
+        "base-uri 'self'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ]
+)
+
+
+def error_messages() -> dict[int, str]:
+    return {
+        400: _("请求无效。如果您刚提交了表单,请刷新页面后重试。"),
+        403: _("您没有权限执行此操作或查看此内容。"),
+        404: _("找不到您要访问的页面或事项。"),
+        405: _("不支持该请求方式。"),
+        409: _("该记录已被他人修改,请查看最新内容后再保存。"),
+        413: _("上传的内容过大,请压缩或拆分后重新上传。"),
+        429: _("登录尝试过于频繁,请一分钟后再试。"),
+        500: _("系统内部错误,已记录,请稍后重试。"),
+    }
+
+
+def install_web_hooks(app: Flask) -> None:
+    app.after_request(set_security_headers)
+    app.register_error_handler(HTTPException, render_http_error)
+    app.register_error_handler(CSRFError, render_csrf_error)
+    app.register_error_handler(StaleDataError, render_stale_write)
+    app.add_template_filter(format_local_datetime, "localtime")
+    app.add_template_filter(format_date, "localdate")
+    app.context_processor(page_globals)
+
+
+def set_security_headers(response):
+    response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("X-Frame-Options", "DENY")
+    response.headers.setdefault("Referrer-Policy", "same-origin")
+    return response
+
+
+def wants_json() -> bool:
+    return request.path.startswith("/api/")
+
+
+def render_http_error(error: HTTPException):
+    message = error_messages().get(error.code or 500, error.description)
+    if wants_json():
+        return jsonify(error=error.name, message=message), error.code
+    return render_template("error.html", code=error.code, message=message), error.code
+
+
+def render_csrf_error(error: CSRFError):
+    message = _("表单已过期或缺少安全令牌,请刷新页面后重新提交。")
+    return render_template("error.html", code=400, message=message), 400
+
+
+def render_stale_write(error: StaleDataError):
+    from tracker.extensions import db
+
+    db.session.rollback()
+    if wants_json():
+        return jsonify(error="Conflict", message=error_messages()[409]), 409
+    flash(error_messages()[409], "error")
+    return redirect(request.referrer or "/"), 303
+
+
+def format_local_datetime(moment: datetime | None, pattern: str = "%Y-%m-%d %H:%M") -> str:
+    return "" if moment is None else to_local(moment).strftime(pattern)
+
+
+def format_date(day: date | None) -> str:
+    return "" if day is None else day.isoformat()
+
+
+def navigation() -> list[tuple[str, str, tuple]]:
+    """(endpoint, label, roles) of the main menu; an entry shows once its endpoint exists."""
+    from tracker.auth.models import Role
+
+    return [
+        ("plans.index", _("方案"), (Role.OFFICE, Role.ADMIN)),
+        ("tasks.index", _("事项"), tuple(Role)),
+        ("tasks.review_queue", _("待审核"), (Role.REVIEWER,)),
+        ("reports.index", _("督查通报"), (Role.OFFICE, Role.ADMIN, Role.LEADER, Role.REVIEWER)),
+        ("reminders.policies", _("提醒规则"), (Role.OFFICE, Role.ADMIN)),
+        ("admin.departments", _("单位"), (Role.ADMIN,)),
+        ("admin.users", _("用户"), (Role.ADMIN,)),
+        ("admin.calendar", _("节假日"), (Role.ADMIN,)),
+    ]
+
+
+def nav_items() -> list[dict]:
+    if not current_user.is_authenticated:
+        return []
+    return [
+        {"url": url_for(endpoint), "label": label, "endpoint": endpoint}
+        for endpoint, label, roles in navigation()
+        if endpoint in current_app.view_functions and current_user.has_role(*roles)
+    ]
+
+
+def page_globals() -> dict:
+    from tracker.reminders.inbox import unread_count
+
+    return {"unread_notifications": unread_count, "nav_items": nav_items, "get_locale": get_locale}
