@@ -6,11 +6,14 @@ fails when the server cannot be reached): each pytest worker gets its own databa
 from __future__ import annotations
 
 import os
+import pathlib
 import re
+import threading
 
 import pytest
 import sqlalchemy as sa
 from flask.testing import FlaskClient
+from werkzeug.serving import make_server
 
 from tests import factories
 from tracker import create_app
@@ -19,6 +22,8 @@ from tracker.extensions import db as _db
 
 POSTGRES_URL = os.environ.get("TRACKER_TEST_POSTGRES_URL")
 ENGINES = ["sqlite", "postgresql"] if POSTGRES_URL else ["sqlite"]
+CHROMIUM = "/usr/bin/chromium"
+ARTIFACTS = pathlib.Path(__file__).parent.parent / "test-artifacts"
 _CSRF_META = re.compile(r'<meta name="csrf-token" content="([^"]+)"')
 
 
@@ -43,7 +48,8 @@ class Client(FlaskClient):
 
 def _worker_database(worker_id: str) -> str:
     """Create (afresh) this worker's database on the PostgreSQL server and return its URL."""
-    name = f"tracker_test_{worker_id}".replace("-", "_")
+    # TRACKER_TEST_DB_TAG keeps concurrent runs on one server (several checkouts) apart.
+    name = f"tracker_test_{os.environ.get('TRACKER_TEST_DB_TAG', '')}{worker_id}".replace("-", "_")
     admin_engine = sa.create_engine(POSTGRES_URL.replace("postgresql://", "postgresql+psycopg://", 1),
                                     isolation_level="AUTOCOMMIT")
     with admin_engine.connect() as connection:
@@ -185,3 +191,46 @@ def reviewer_client(reviewer, login_as):
 @pytest.fixture
 def leader_client(leader, login_as):
     return login_as(leader)
+
+
+@pytest.fixture
+def live_server(app):
+    """The app served over real HTTP on a loopback port, for the browser: `live_server.url`."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    server.url = f"http://127.0.0.1:{server.server_port}"
+    yield server
+    server.shutdown()
+    thread.join()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's headless Chromium driven by Playwright (no browser download)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser, live_server, request):
+    """A fresh browser page on the live server; a screenshot of its last state is kept as an artefact."""
+    context = browser.new_context(base_url=live_server.url, locale="zh-CN", timezone_id="Asia/Shanghai")
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    yield page
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{re.sub(r'[^A-Za-z0-9_.-]', '_', request.node.name)}.png"), full_page=True)
+    context.close()
+
+
+def browser_login(page, login: str, password: str = factories.PASSWORD) -> None:
+    page.goto("/login")
+    page.fill("input[name=login]", login)
+    page.fill("input[name=password]", password)
+    page.click("[data-testid=login-form] button[type=submit]")
+    page.wait_for_url(lambda url: "/login" not in url)
