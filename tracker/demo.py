@@ -1,19 +1,25 @@
 """`flask demo`: a system a newcomer can explore at once."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 import sqlalchemy as sa
 from flask.cli import with_appcontext
 
+from tracker import PROJECT_ROOT
 from tracker.auth.models import Role, User
 from tracker.auth.services import create_user
 from tracker.departments.models import Department, DepartmentLevel
 from tracker.departments.services import save_department
 from tracker.extensions import db
+from tracker.plans import drafts, services
+from tracker.plans.models import Plan
 
 DEFAULT_PASSWORD = "tracker-demo"
+PLANS_FOLDER = PROJECT_ROOT.parent / "shared" / "plans"
 
-# (name, short name, aliases, level, login prefix or None): the units the five shared plans name most.
+# (name, short name, aliases, level, login prefix or None): every unit the five shared plans name.
 DEMO_DEPARTMENTS = [
     ("市科技局", "科技局", ["市科学技术局"], DepartmentLevel.CITY, "kjj"),
     ("市发展改革委", "发改委", ["市发改委", "市发展和改革委员会"], DepartmentLevel.CITY, "fgw"),
@@ -24,10 +30,41 @@ DEMO_DEPARTMENTS = [
     ("市市场监管局", "市场监管局", ["市市场监督管理局"], DepartmentLevel.CITY, None),
     ("市税务局", "税务局", [], DepartmentLevel.CITY, None),
     ("市地方金融监管局", "金融监管局", ["市金融局"], DepartmentLevel.CITY, None),
+    ("市住房城乡建设局", "住建局", ["市住房和城乡建设局"], DepartmentLevel.CITY, None),
+    ("市卫生健康委", "卫健委", ["市卫生健康委员会"], DepartmentLevel.CITY, None),
+    ("市招商和对外合作中心", "招商中心", [], DepartmentLevel.CITY, None),
+    ("市委组织部", None, [], DepartmentLevel.CITY, None),
+    ("蚌投集团", None, ["蚌埠投资集团有限公司"], DepartmentLevel.OTHER, None),
+    ("中国人民银行蚌埠市中心支行", "人行蚌埠中支", [], DepartmentLevel.OTHER, None),
+    ("蚌埠银保监分局", None, [], DepartmentLevel.OTHER, None),
+    ("市高新区管委会", "市高新区", ["蚌埠高新区管委会"], DepartmentLevel.COUNTY, None),
+    ("市经开区管委会", "市经开区", ["蚌埠经开区管委会"], DepartmentLevel.COUNTY, None),
+    ("怀远县政府", None, ["怀远县人民政府"], DepartmentLevel.COUNTY, None),
+    ("五河县政府", None, ["五河县人民政府"], DepartmentLevel.COUNTY, None),
+    ("固镇县政府", None, ["固镇县人民政府"], DepartmentLevel.COUNTY, None),
+    ("蚌山区政府", None, ["蚌山区人民政府"], DepartmentLevel.COUNTY, None),
+    ("龙子湖区政府", None, ["龙子湖区人民政府"], DepartmentLevel.COUNTY, None),
+    ("禹会区政府", None, ["禹会区人民政府"], DepartmentLevel.COUNTY, None),
+    ("淮上区政府", None, ["淮上区人民政府"], DepartmentLevel.COUNTY, None),
     ("省科技厅", "科技厅", ["省科学技术厅"], DepartmentLevel.PROVINCE, "skjt"),
     ("省发展改革委", "省发改委", ["省发展和改革委员会"], DepartmentLevel.PROVINCE, None),
     ("省经济和信息化委", "省经信委", [], DepartmentLevel.PROVINCE, None),
     ("省教育厅", "教育厅", [], DepartmentLevel.PROVINCE, None),
+    ("省财政厅", "财政厅", [], DepartmentLevel.PROVINCE, None),
+    ("省人力资源社会保障厅", "人社厅", ["省人力资源和社会保障厅"], DepartmentLevel.PROVINCE, None),
+    ("省知识产权局", None, [], DepartmentLevel.PROVINCE, None),
+    ("省商务厅", "商务厅", [], DepartmentLevel.PROVINCE, None),
+    ("省公安厅", "公安厅", [], DepartmentLevel.PROVINCE, None),
+    ("省金融办", None, ["省政府金融工作办公室"], DepartmentLevel.PROVINCE, None),
+    ("省国税局", None, ["省国家税务局"], DepartmentLevel.PROVINCE, None),
+    ("省地税局", None, ["省地方税务局"], DepartmentLevel.PROVINCE, None),
+    ("省产业技术研究院", "产研院", [], DepartmentLevel.PROVINCE, None),
+    ("省政府办公厅", None, ["省人民政府办公厅"], DepartmentLevel.PROVINCE, None),
+    ("省委组织部", None, [], DepartmentLevel.PROVINCE, None),
+    ("人民银行南京分行", None, ["中国人民银行南京分行"], DepartmentLevel.OTHER, None),
+    ("江苏银监局", None, [], DepartmentLevel.OTHER, None),
+    ("江苏证监局", None, [], DepartmentLevel.OTHER, None),
+    ("江苏保监局", None, [], DepartmentLevel.OTHER, None),
     ("中科院南京分院", None, ["中国科学院南京分院"], DepartmentLevel.OTHER, None),
     ("南京市", None, ["南京市人民政府"], DepartmentLevel.CITY, None),
     ("无锡市", None, ["无锡市人民政府"], DepartmentLevel.CITY, None),
@@ -35,8 +72,19 @@ DEMO_DEPARTMENTS = [
     ("苏州市", None, ["苏州市人民政府"], DepartmentLevel.CITY, None),
     ("镇江市", None, ["镇江市人民政府"], DepartmentLevel.CITY, None),
 ]
-DEMO_GROUPS = [("苏南五市", ["南京市", "无锡市", "常州市", "苏州市", "镇江市"])]
+DEMO_GROUPS = [
+    ("苏南五市", ["南京市", "无锡市", "常州市", "苏州市", "镇江市"]),
+    ("各县区政府", ["怀远县政府", "五河县政府", "固镇县政府", "蚌山区政府", "龙子湖区政府", "禹会区政府", "淮上区政府"]),
+]
 OFFICE_DEPARTMENT = "联席会议办公室"
+# Three of the plans name no unit per task; the demo office gives those tasks a lead by subject,
+# as a clerk's first pass would. The first keyword found in the task's heading, then its text, wins.
+DEMO_LEADS = [
+    ("人才", "市人力资源社会保障局"), ("金融", "市地方金融监管局"), ("资本", "市地方金融监管局"),
+    ("知识产权", "市市场监管局"), ("高校", "市教育局"), ("教育", "市教育局"), ("开放", "市发展改革委"),
+    ("合作", "市发展改革委"), ("产业", "市经济和信息化局"), ("企业", "市经济和信息化局"),
+]
+DEFAULT_LEAD = "市科技局"
 
 DEMO_STAFF = [
     ("admin", "系统管理员", Role.ADMIN, None),
@@ -75,14 +123,47 @@ def build_users(password: str) -> None:
         create_user(login, label, password, roles=[role], department=department, email=f"{login}@example.gov.cn")
 
 
+def demo_lead(task: dict) -> str:
+    for text in (task.get("title") or "", task.get("text") or ""):
+        for keyword, department in DEMO_LEADS:
+            if keyword in text:
+                return department
+    return DEFAULT_LEAD
+
+
+def load_demo_plans(office_user: User, folder: Path = PLANS_FOLDER) -> list[Plan]:
+    """Import, review and publish every plan in `folder` as the office would: tasks that name no
+    unit get a lead by subject, units still unknown are created, then the plan is published."""
+    from tracker.plans.parser import read_plan_bytes
+
+    plans = []
+    for path in sorted(Path(folder).glob("*.txt")):
+        plan = services.import_plan(read_plan_bytes(path.read_bytes(), path.name), filename=path.name,
+                                    by=office_user)
+        for task in drafts.live_tasks(plan.draft):
+            if not task.get("lead"):
+                services.edit_task(plan, task["key"], number=task.get("number") or "", title=task["title"],
+                                   lead=demo_lead(task), co=task.get("co", []),
+                                   deliverables=task.get("deliverables", []), by=office_user)
+        for match in services.match_departments(plan).values():
+            if not match.is_matched:
+                services.create_department(plan, match.name, by=office_user)
+        services.publish_plan(plan, by=office_user)
+        plans.append(plan)
+    return plans
+
+
 @click.command("demo")
 @click.option("--password", default=DEFAULT_PASSWORD, show_default=True, help="password of every demo login")
+@click.option("--plans", "plans_folder", default=str(PLANS_FOLDER), show_default=True,
+              type=click.Path(exists=True, file_okay=False), help="folder of the plans to import and publish")
 @with_appcontext
-def demo_command(password):
+def demo_command(password, plans_folder):
     """Load demo departments, users, plans and history; print each login as login<TAB>role<TAB>department."""
     if db.session.scalar(sa.select(User).where(User.login == "admin")) is None:
         build_departments()
         build_users(password)
+        load_demo_plans(db.session.scalar(sa.select(User).where(User.login == "office")), Path(plans_folder))
         db.session.commit()
     else:
         click.echo("demo data already loaded; logins unchanged", err=True)

@@ -1,6 +1,202 @@
-"""The JSON API under /api/v1, authenticated with bearer tokens."""
+"""The JSON API under /api/v1, authenticated with bearer tokens.
+
+Every decision on who may read or write goes through tracker.auth.permissions, as for the pages. An
+item the caller may not see answers 404, exactly like one that does not exist. A write carries the
+`version` the client read; a stale one answers 409 with the record as it now stands.
+"""
 from __future__ import annotations
 
-from flask import Blueprint
+from flask import Blueprint, abort, current_app, g, jsonify, request, send_file
+from flask_babel import gettext as _
+
+from tracker.api import schemas
+from tracker.api.openapi import openapi_document
+from tracker.auth.permissions import Action, can
+from tracker.auth.services import user_for_token
+from tracker.clock import local_today
+from tracker.extensions import db
+from tracker.tasks import evidence as evidence_service
+from tracker.tasks import forms, queries, reporting
+from tracker.tasks.errors import StaleRecord, WorkflowError
+from tracker.tasks.models import Evidence, ReportingPeriod, Task
 
 bp = Blueprint("api", __name__)
+MAX_PER_PAGE = 200
+PUBLIC_ENDPOINTS = {"api.openapi"}
+
+
+@bp.before_request
+def authenticate():
+    if request.endpoint in PUBLIC_ENDPOINTS:
+        return None
+    scheme, _sep, token = request.headers.get("Authorization", "").partition(" ")
+    user = user_for_token(token.strip()) if scheme.lower() == "bearer" and token.strip() else None
+    if user is None:
+        response = jsonify(error="Unauthorized", message=_("缺少或无效的 API 令牌(Authorization: Bearer …)"))
+        response.headers["WWW-Authenticate"] = 'Bearer realm="tracker"'
+        return response, 401
+    db.session.commit()  # keeps the token's last use
+    g.api_user = user
+    return None
+
+
+def _error(status: int, message: str, **extra):
+    return jsonify(error={409: "Conflict", 422: "Unprocessable Entity", 400: "Bad Request"}[status],
+                   message=message, **extra), status
+
+
+def _visible_task(task_id: int) -> Task:
+    task = queries.load_task(task_id)
+    if task is None or not can(g.api_user, Action.VIEW_TASK, task):
+        abort(404)
+    return task
+
+
+def _period_of(task: Task, period_id: int) -> ReportingPeriod:
+    period = db.session.get(ReportingPeriod, period_id)
+    if period is None or period.plan_id != task.plan_id:
+        abort(404)
+    return period
+
+
+def _body() -> dict:
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        raise schemas.BadInput(_("请求体应为 JSON 对象(Content-Type: application/json)"))
+    return body
+
+
+@bp.errorhandler(schemas.BadInput)
+def _bad_input(error: schemas.BadInput):
+    db.session.rollback()
+    return _error(400, error.message)
+
+
+@bp.errorhandler(WorkflowError)
+def _refused(error: WorkflowError):
+    db.session.rollback()
+    return _error(422, error.message)
+
+
+@bp.get("/openapi.json")
+def openapi():
+    return jsonify(openapi_document())
+
+
+@bp.get("/tasks")
+def tasks():
+    filters = forms.parse_overview_filters(request.args)
+    per_page = min(max(request.args.get("per_page", type=int) or current_app.config["PAGE_SIZE"], 1), MAX_PER_PAGE)
+    page = queries.overview(g.api_user, filters, per_page)
+    items = []
+    for task, state, _due in page.rows:
+        record = schemas.task_summary(task)
+        if filters.period:
+            record["report_state"] = state.value if state else None
+        items.append(record)
+    return jsonify(items=items, total=page.total, page=page.page, per_page=per_page)
+
+
+@bp.get("/tasks/<int:task_id>")
+def task(task_id: int):
+    return jsonify(schemas.task_detail(queries.item_page(_visible_task(task_id), local_today())))
+
+
+def _report_json(task: Task, period: ReportingPeriod) -> dict:
+    return schemas.report_record(queries.report_page(task, period)["report"], task, period)
+
+
+@bp.get("/tasks/<int:task_id>/reports/<int:period_id>")
+def report(task_id: int, period_id: int):
+    task = _visible_task(task_id)
+    return jsonify(_report_json(task, _period_of(task, period_id)))
+
+
+def _write_report(task: Task, period: ReportingPeriod, step):
+    """Take a step on the report and answer with it; a stale version answers 409 with the report as it stands."""
+    try:
+        step()
+        db.session.commit()
+    except StaleRecord:
+        db.session.rollback()
+        return _error(409, _("该报送已被他人修改,本次写入未保存;current 为最新内容"),
+                      current=_report_json(task, period))
+    return jsonify(_report_json(task, period))
+
+
+@bp.put("/tasks/<int:task_id>/reports/<int:period_id>")
+def save_report(task_id: int, period_id: int):
+    """Save the report as a draft; fields left out keep their value."""
+    task = _visible_task(task_id)
+    period = _period_of(task, period_id)
+    body = _body()
+    version = schemas.expected_version(body)
+    data = schemas.report_input(body, schemas.current_input(reporting.find_report(task.id, period.id)))
+    return _write_report(task, period, lambda: reporting.save_report(task, period, data, by=g.api_user,
+                                                                     expected_version=version))
+
+
+@bp.post("/tasks/<int:task_id>/reports/<int:period_id>/submit")
+def submit_report(task_id: int, period_id: int):
+    task = _visible_task(task_id)
+    period = _period_of(task, period_id)
+    version = schemas.expected_version(_body())
+    return _write_report(task, period, lambda: reporting.submit_report(task, period, by=g.api_user,
+                                                                       expected_version=version))
+
+
+@bp.post("/tasks/<int:task_id>/reports/<int:period_id>/evidence")
+def attach_evidence(task_id: int, period_id: int):
+    """Attach files (multipart field `file`, repeatable) to the report; it must have been saved once."""
+    task = _visible_task(task_id)
+    period = _period_of(task, period_id)
+    report = reporting.find_report(task.id, period.id)
+    if report is None:
+        raise WorkflowError(_("请先保存本期报送,再上传佐证材料"))
+    files = [f for f in request.files.getlist("file") if f and f.filename]
+    if not files:
+        raise schemas.BadInput(_("请用 multipart/form-data 的 file 字段上传文件"))
+    stored = [evidence_service.attach_evidence(task, f.filename, f.stream, by=g.api_user, report=report)
+              for f in files]
+    db.session.commit()
+    return jsonify(items=[schemas.evidence_record(e) for e in stored]), 201
+
+
+@bp.get("/evidence/<int:evidence_id>")
+def evidence(evidence_id: int):
+    stored = db.session.get(Evidence, evidence_id)
+    if stored is None or not can(g.api_user, Action.VIEW_EVIDENCE, stored):
+        abort(404)
+    return send_file(evidence_service.evidence_path(stored), mimetype=stored.content_type, as_attachment=True,
+                     download_name=stored.original_name)
+
+
+@bp.get("/tasks/<int:task_id>/contributions/<int:period_id>")
+def contribution(task_id: int, period_id: int):
+    """The caller's department's contribution to the item for the period."""
+    task = _visible_task(task_id)
+    period = _period_of(task, period_id)
+    current = reporting.find_contribution(task.id, period.id, g.api_user.department_id)
+    return jsonify(schemas.contribution_record(current, task, period))
+
+
+@bp.put("/tasks/<int:task_id>/contributions/<int:period_id>")
+def save_contribution(task_id: int, period_id: int):
+    """Save (and with "submit": true, hand to the lead department) the caller's department's contribution."""
+    task = _visible_task(task_id)
+    period = _period_of(task, period_id)
+    body = _body()
+    version = schemas.expected_version(body)
+    narrative, submit = body.get("narrative", ""), body.get("submit", False)
+    if not isinstance(narrative, str) or not isinstance(submit, bool):
+        raise schemas.BadInput(_("narrative 应为文本,submit 应为 true 或 false"))
+    try:
+        saved = reporting.save_contribution(task, period, narrative, by=g.api_user, expected_version=version,
+                                            submit=submit)
+        db.session.commit()
+    except StaleRecord:
+        db.session.rollback()
+        current = reporting.find_contribution(task.id, period.id, g.api_user.department_id)
+        return _error(409, _("该配合材料已被他人修改,本次写入未保存;current 为最新内容"),
+                      current=schemas.contribution_record(current, task, period))
+    return jsonify(schemas.contribution_record(saved, task, period))

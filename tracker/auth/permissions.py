@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from werkzeug.exceptions import Forbidden
 
 from tracker.auth.models import Role, User
-from tracker.tasks.models import AssignmentRole, ProgressReport, Task, TaskAssignment
+from tracker.tasks.models import AssignmentRole, Evidence, ProgressReport, Task, TaskAssignment
 
 # Roles that see every item of every plan.
 OVERSEERS = (Role.ADMIN, Role.OFFICE, Role.REVIEWER, Role.LEADER)
@@ -28,6 +28,10 @@ class Action(enum.StrEnum):
     GENERATE_REPORTS = "generate_reports"
     READ_REPORTS = "read_reports"
     ADMINISTER = "administer"  # departments, users, calendar
+    VIEW_EVIDENCE = "view_evidence"  # read or download a file: whoever may see its item
+    REMOVE_EVIDENCE = "remove_evidence"  # its uploader, while still working on the item
+    REOPEN_TASK = "reopen_task"  # 重新打开 a closed (销号) item
+    RESOLVE_COORDINATION = "resolve_coordination"  # answer a 需协调事项
 
 
 def _department_role(user: User, task: Task) -> AssignmentRole | None:
@@ -79,6 +83,16 @@ def _confirm_report(user: User, report: ProgressReport) -> bool:
     return user.has_role(Role.HEAD) and user.department_id is not None and report.department_id == user.department_id
 
 
+def _view_evidence(user: User, evidence: Evidence) -> bool:
+    return _view_task(user, evidence.task)
+
+
+def _remove_evidence(user: User, evidence: Evidence) -> bool:
+    if evidence.uploaded_by_id != user.id:
+        return False
+    return _report(user, evidence.task) or _contribute(user, evidence.task)
+
+
 def _role_rule(*roles: Role):
     return lambda user, _obj: user.has_role(*roles)
 
@@ -94,6 +108,10 @@ _RULES = {
     Action.GENERATE_REPORTS: _role_rule(Role.OFFICE, Role.ADMIN),
     Action.READ_REPORTS: _role_rule(Role.OFFICE, Role.ADMIN, Role.LEADER, Role.REVIEWER),
     Action.ADMINISTER: _role_rule(Role.ADMIN),
+    Action.VIEW_EVIDENCE: _view_evidence,
+    Action.REMOVE_EVIDENCE: _remove_evidence,
+    Action.REOPEN_TASK: _role_rule(Role.OFFICE, Role.ADMIN),
+    Action.RESOLVE_COORDINATION: _role_rule(Role.OFFICE, Role.ADMIN),
 }
 
 

@@ -6,6 +6,9 @@ import sys
 from pathlib import Path
 
 import click
+from flask.cli import with_appcontext
+
+from tracker.extensions import db
 
 
 plans_cli = click.Group("plans", help="解析与导入方案 / Parse and import plans.")
@@ -40,4 +43,24 @@ def parse(file, as_json):
         co = "、".join(task["co"])
         click.echo(f"{task['number']}\t{task['title']}\t{task['lead'] or '-'}\t{co}")
     for warning in result["warnings"]:
+        click.echo(f"! {warning['message']}", err=True)
+
+
+@plans_cli.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--allow-same-title", is_flag=True, help="import even if a plan with the same title and 文号 exists")
+@with_appcontext
+def import_command(file, allow_same_title):
+    """Import FILE as a draft for review; print its id, title and task count, then its warnings."""
+    from tracker.plans import drafts
+    from tracker.plans.services import PlanRefused, import_plan
+
+    text, filename = read_plan_file(file)
+    try:
+        plan = import_plan(text, filename=filename, allow_same_title=allow_same_title)
+    except PlanRefused as refused:
+        raise click.ClickException(refused.message) from None
+    db.session.commit()
+    click.echo(f"{plan.id}\t{plan.title}\t{len(drafts.live_tasks(plan.draft))}")
+    for warning in plan.draft.get("warnings", []):
         click.echo(f"! {warning['message']}", err=True)

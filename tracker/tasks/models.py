@@ -50,6 +50,12 @@ class ReportState(enum.StrEnum):
     APPROVED = "approved"  # 已审核通过
 
 
+# The liaison may still change a report in these states; in the others it is in someone else's hands.
+EDITABLE_REPORT_STATES = (ReportState.DRAFT, ReportState.RETURNED)
+# A report in these states has been filed (报送) for its period: it is not missing, whatever comes next.
+FILED_REPORT_STATES = (ReportState.AWAITING_CONFIRMATION, ReportState.SUBMITTED, ReportState.APPROVED)
+
+
 class ContributionState(enum.StrEnum):
     DRAFT = "draft"
     SUBMITTED = "submitted"
@@ -113,6 +119,8 @@ class Task(Versioned, Timestamped, db.Model):
         back_populates="task", cascade="all, delete-orphan", order_by="Milestone.due_on"
     )
     targets: Mapped[list[Target]] = relationship(back_populates="task", cascade="all, delete-orphan")
+    reports: Mapped[list[ProgressReport]] = relationship(viewonly=True)
+    closed_by = relationship("User", foreign_keys=[closed_by_id])
 
     @property
     def co_departments(self) -> list[Department]:
@@ -276,6 +284,9 @@ class ProgressReport(Versioned, Timestamped, db.Model):
     task: Mapped[Task] = relationship()
     period: Mapped[ReportingPeriod] = relationship()
     department: Mapped[Department | None] = relationship()
+    submitted_by = relationship("User", foreign_keys=[submitted_by_id])
+    evidence: Mapped[list[Evidence]] = relationship(viewonly=True, order_by="Evidence.id")
+    reviews: Mapped[list[Review]] = relationship(viewonly=True, order_by="Review.id")
     target_values: Mapped[list[ReportTargetValue]] = relationship(
         back_populates="report", cascade="all, delete-orphan"
     )
@@ -311,6 +322,8 @@ class Contribution(Versioned, Timestamped, db.Model):
 
     department: Mapped[Department] = relationship()
     period: Mapped[ReportingPeriod] = relationship()
+    submitted_by = relationship("User", foreign_keys=[submitted_by_id])
+    evidence: Mapped[list[Evidence]] = relationship(viewonly=True, order_by="Evidence.id")
 
 
 class Evidence(db.Model):
@@ -320,8 +333,11 @@ class Evidence(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     task_id: Mapped[int] = mapped_column(sa.ForeignKey("tasks.id", ondelete="CASCADE"), index=True)
-    report_id: Mapped[int | None] = mapped_column(sa.ForeignKey("progress_reports.id", ondelete="SET NULL"))
-    contribution_id: Mapped[int | None] = mapped_column(sa.ForeignKey("contributions.id", ondelete="SET NULL"))
+    # Indexed: a report's and a contribution's files are loaded by these.
+    report_id: Mapped[int | None] = mapped_column(sa.ForeignKey("progress_reports.id", ondelete="SET NULL"),
+                                                  index=True)
+    contribution_id: Mapped[int | None] = mapped_column(sa.ForeignKey("contributions.id", ondelete="SET NULL"),
+                                                        index=True)
     milestone_id: Mapped[int | None] = mapped_column(sa.ForeignKey("milestones.id", ondelete="SET NULL"))
     original_name: Mapped[str] = mapped_column(sa.String(255))
     stored_name: Mapped[str] = mapped_column(sa.String(100), unique=True)
@@ -330,6 +346,9 @@ class Evidence(db.Model):
     sha256: Mapped[str] = mapped_column(sa.String(64))
     uploaded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
     uploaded_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    task: Mapped[Task] = relationship()
+    uploaded_by = relationship("User")
 
 
 class Review(db.Model):
@@ -340,12 +359,15 @@ class Review(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     task_id: Mapped[int] = mapped_column(sa.ForeignKey("tasks.id", ondelete="CASCADE"), index=True)
     subject: Mapped[ReviewSubject] = mapped_column(enum_column(ReviewSubject))
-    report_id: Mapped[int | None] = mapped_column(sa.ForeignKey("progress_reports.id", ondelete="CASCADE"))
+    # Indexed: the reasons a report was returned are looked up by it.
+    report_id: Mapped[int | None] = mapped_column(sa.ForeignKey("progress_reports.id", ondelete="CASCADE"), index=True)
     milestone_id: Mapped[int | None] = mapped_column(sa.ForeignKey("milestones.id", ondelete="CASCADE"))
     decision: Mapped[ReviewDecision] = mapped_column(enum_column(ReviewDecision))
     reason: Mapped[str] = mapped_column(sa.Text, default="")
     reviewer_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
     decided_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    reviewer = relationship("User")
 
 
 class CoordinationIssue(db.Model):

@@ -1,0 +1,130 @@
+"""Years, 每年, and targets with value and unit (万 and 亿 understood); the years a plan covers."""
+from __future__ import annotations
+
+import pytest
+
+from tracker.plans.parser import parse_plan
+from tracker.plans.parser.deliverables import parse_quantity, plan_years, scope_year, targets_in, task_deliverables
+from tracker.plans.parser.model import Deliverable
+
+
+def found(text: str) -> list[tuple]:
+    return [(t.name, t.value, t.unit) for t in targets_in(text)]
+
+
+def delivered(text: str) -> list[tuple]:
+    return [(d.year, d.recurring, d.text, [(t.name, t.value, t.unit) for t in d.targets]) for d in task_deliverables(text, [])]
+
+
+@pytest.mark.parametrize("number, multiplier, value", [
+    ("1500", None, 1500), ("1", "万", 10_000), ("1.5", "万", 15_000), ("500", "亿", 50_000_000_000), ("3.8", None, 3.8),
+    ("2", "千万", 20_000_000), ("0.5", "亿", 50_000_000),
+])
+def test_wan_and_yi_are_multiplied_out(number, multiplier, value):
+    assert parse_quantity(number, multiplier) == value
+    assert type(parse_quantity(number, multiplier)) is type(value)
+
+
+@pytest.mark.parametrize("clause, year", [
+    ("到2025年,", (2025, True)), ("力争到2025年国家级孵化器达到100家", (2025, True)), ("即到2025年力争", (2025, True)),
+    ("截至2020年底,", (2020, True)), ("2018年组织实施100项", (2018, False)), ("2022年9月,市科技局起草", (None, False)),
+    ("围绕2025年目标", (None, False)),
+])
+def test_the_year_a_clause_opens_with(clause, year):
+    assert scope_year(clause) == year
+
+
+def test_deadline_with_target_value_and_unit():
+    assert delivered("加快培育企业。到2025年,高新技术企业达到1500家。") == [
+        (2025, False, "到2025年,高新技术企业达到1500家", [("高新技术企业", 1500, "家")])]
+
+
+@pytest.mark.parametrize("clause, targets", [
+    ("累计转化科技成果超过1万项", [("转化科技成果", 10_000, "项")]),
+    ("技术合同交易额超过500亿元", [("技术合同交易额", 50_000_000_000, "元")]),
+    ("在肥就业大学毕业生20万人", [("在肥就业大学毕业生", 200_000, "人")]),
+    ("实现高价值发明专利拥有量12件/万人", [("高价值发明专利拥有量", 12, "件/万人")]),
+    ("研发投入占GDP比重达3.2%", [("研发投入占GDP比重", 3.2, "%")]),
+    ("建设10个科技成果产业化基地、20个技术转移示范机构、30个科技公共服务平台",
+     [("科技成果产业化基地", 10, "个"), ("技术转移示范机构", 20, "个"), ("科技公共服务平台", 30, "个")]),
+    ("培育10个创新型产业集群以及50家五星级数字企业", [("创新型产业集群", 10, "个"), ("五星级数字企业", 50, "家")]),
+    ("科技型中小企业、高新技术企业数分别达到1500家、1200家", [("科技型中小企业", 1500, "家"), ("高新技术企业数", 1200, "家")]),
+    ("区域吸纳技术合同成交额、输出技术合同成交额均达1500亿元以上",
+     [("区域吸纳技术合同成交额", 150_000_000_000, "元"), ("输出技术合同成交额", 150_000_000_000, "元")]),
+    ("服务科技园区40家、企业3万家以上", [("服务科技园区", 40, "家"), ("企业", 30_000, "家")]),
+    ("培育销售收入50亿元以上高新技术企业达3家以上", [("培育销售收入50亿元以上高新技术企业", 3, "家")]),
+    ("备案30家左右省级众创空间", [("省级众创空间", 30, "家")]),
+    ("选派800名科技镇长团成员参与相关工作", [("科技镇长团成员", 800, "名")]),
+    ("累计发放“苏科贷”贷款超过250亿元", [("发放“苏科贷”贷款", 25_000_000_000, "元")]),
+    ("累计建设科技成果转化中试(产业化)基地35个", [("建设科技成果转化中试(产业化)基地", 35, "个")]),
+    ("省级以上科技孵化器和众创空间数量达280家(国家级120家以上)",
+     [("省级以上科技孵化器和众创空间数量", 280, "家"), ("国家级", 120, "家")]),
+    ("引进境外智力项目约500个", [("引进境外智力项目", 500, "个")]),
+    ("居省会城市第3位", []),
+    ("打造“科大硅谷”", []),
+])
+def test_targets(clause, targets):
+    assert found(clause) == targets
+
+
+def test_a_range_keeps_both_ends():
+    target = targets_in("建设2-3家新型研发机构")[0]
+    assert (target.name, target.value, target.value_max, target.unit, target.text) == ("新型研发机构", 2, 3, "家", "2-3家")
+
+
+def test_every_year_recurs():
+    assert delivered("完善工作机制,力争每年打造100个新技术新产品新模式应用场景。") == [
+        (None, True, "力争每年打造100个新技术新产品新模式应用场景", [("新技术新产品新模式应用场景", 100, "个")])]
+
+
+def test_every_year_without_a_number_is_still_a_recurring_deliverable():
+    assert delivered("每年招引一批青年科技人才创新创业团队。") == [(None, True, "每年招引一批青年科技人才创新创业团队", [])]
+
+
+def test_one_sentence_with_every_year_then_a_deadline():
+    assert delivered("引进人才,每年推荐6个团队申报政策支持,到2025年,实现院士工作站40家以上。") == [
+        (None, True, "每年推荐6个团队申报政策支持", [("团队", 6, "个")]),
+        (2025, False, "到2025年,实现院士工作站40家以上", [("院士工作站", 40, "家")]),
+    ]
+
+
+def test_a_target_verb_makes_a_target_without_a_year():
+    assert delivered("全市科技特派员工作站等服务载体突破140家。") == [
+        (None, False, "全市科技特派员工作站等服务载体突破140家", [("科技特派员工作站等服务载体", 140, "家")])]
+
+
+@pytest.mark.parametrize("text", ["投资损失最高可达80%。", "围绕9个县区科技分市场构建体系。", "聚焦3个关键领域。"])
+def test_numbers_that_are_not_targets(text):
+    assert delivered(text) == []
+
+
+def test_a_year_line_after_a_task_belongs_to_it():
+    text = ("(三)超前部署前瞻性产业。实施重点研发计划。(责任部门:省科技厅)\n2018年组织实施100项产业前瞻性技术攻关项目。\n"
+            "(四)着力发展优势产业。(责任部门:省经济和信息化委)\n2018年新增2家产业科技创新中心试点。")
+    tasks = parse_plan(text).tasks
+    assert [[(d.year, d.text) for d in task.deliverables] for task in tasks] == [
+        [(2018, "2018年组织实施100项产业前瞻性技术攻关项目。")], [(2018, "2018年新增2家产业科技创新中心试点。")]]
+    assert "2018年" not in tasks[0].text
+    assert tasks[0].deliverables[0].targets[0].year == 2018
+
+
+def test_targets_in_the_goals_are_the_plans():
+    parsed = parse_plan("一、发展目标\n到2025年,高新技术企业达到1500家,技术合同成交额突破100亿元。\n二、重点任务\n(一)加强领导。")
+    assert [(t.name, t.value, t.unit, t.year) for t in parsed.targets] == [
+        ("高新技术企业", 1500, "家", 2025), ("技术合同成交额", 10_000_000_000, "元", 2025)]
+
+
+def _annual(year: int) -> Deliverable:
+    return Deliverable(year, f"{year}年…")
+
+
+@pytest.mark.parametrize("title, deliverables, deadlines, published, years", [
+    ("实施方案(2022-2025年)", [], [], None, (2022, 2025)),
+    ("合肥市“十四五”科技创新发展规划", [], [], None, (2021, 2025)),
+    ("蚌埠市加快建设科技强市三年行动方案", [], [2025, 2025], 2023, (2023, 2025)),
+    ("示范区建设实施方案", [_annual(2018), _annual(2018)], [2020], None, (2018, 2020)),
+    ("淮北市加快科技成果转移转化行动方案", [], [2025], 2023, (2023, 2025)),
+    ("某方案", [], [], None, (None, None)),
+])
+def test_plan_years(title, deliverables, deadlines, published, years):
+    assert plan_years(title, deliverables, deadlines, published) == years

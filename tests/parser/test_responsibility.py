@@ -1,0 +1,123 @@
+"""Responsible units: who leads, who works with, and the rules a human reader applies to the lists."""
+from __future__ import annotations
+
+import pytest
+
+from tracker.plans.parser import parse_plan
+from tracker.plans.parser.responsibility import distribute_prefix, is_group, parse_responsibility, split_units
+
+
+def units(text: str) -> tuple[str | None, list[str]]:
+    found = parse_responsibility(text)
+    return found.lead, found.co
+
+
+@pytest.mark.parametrize("clause", [
+    "(责任单位:市科技局、市财政局、市教育局)",
+    "（责任单位：市科技局、市财政局、市教育局）",
+    "(责任部门:市科技局、市财政局、市教育局)",
+    "(牵头单位:市科技局;配合单位:市财政局、市教育局)",
+    "（牵头单位：市科技局；配合单位：市财政局、市教育局）",
+    "(牵头:市科技局 配合:市财政局、市教育局)",
+    "(牵头部门:市科技局,配合部门:市财政局、市教育局)",
+    "【牵头单位：市科技局；参与单位：市财政局、市教育局】",
+    "（牵头：市科技局配合：市财政局、市教育局）",
+])
+def test_clause_forms(clause):
+    assert units(f"加强组织领导,建立工作机制。{clause}") == ("市科技局", ["市财政局", "市教育局"])
+
+
+def test_a_clause_on_its_own_line_without_brackets():
+    assert units("加强组织领导。\n责任单位:市科技局、市财政局") == ("市科技局", ["市财政局"])
+
+
+def test_co_units_named_before_the_lead_still_follow_it():
+    assert units("(配合单位:市财政局;牵头单位:市科技局)") == ("市科技局", ["市财政局"])
+
+
+def test_prefix_written_once_distributes_over_the_list():
+    assert units("(责任部门:省科技厅、发展改革委、经济和信息化委、教育厅,中科院南京分院,苏南五市)") == (
+        "省科技厅", ["省发展改革委", "省经济和信息化委", "省教育厅", "中科院南京分院", "苏南五市"])
+
+
+def test_prefix_stops_at_the_comma_that_ends_its_list():
+    assert units("(责任部门:省委组织部,省科技厅、人力资源社会保障厅、公安厅,苏南五市)") == (
+        "省委组织部", ["省科技厅", "省人力资源社会保障厅", "省公安厅", "苏南五市"])
+
+
+def test_a_list_that_writes_each_prefix_is_left_as_written():
+    assert distribute_prefix(["市地方金融监管局", "中国人民银行蚌埠市中心支行", "蚌埠银保监分局", "蚌投集团", "市科技局"]) == [
+        "市地方金融监管局", "中国人民银行蚌埠市中心支行", "蚌埠银保监分局", "蚌投集团", "市科技局"]
+
+
+@pytest.mark.parametrize("name", ["人民银行南京分行", "江苏银监局", "中国人民银行南京分行", "各县区政府", "苏南五市", "有关单位", "县(市)区政府"])
+def test_names_that_stand_on_their_own_take_no_prefix(name):
+    assert distribute_prefix(["省科技厅", name]) == ["省科技厅", name]
+
+
+@pytest.mark.parametrize("written, names", [
+    ("市科技局、市市场监管局等按职责分工", ["市科技局", "市市场监管局"]),
+    ("市教育局等、蚌投集团按职责分工", ["市教育局", "蚌投集团"]),
+    ("市科技局牵头", ["市科技局"]),
+    ("市发改委等部门", ["市发改委"]),
+    ("各县区政府V市高新区、市经开区管委会", ["各县区政府", "市高新区", "市经开区管委会"]),
+])
+def test_deng_and_by_division_of_duties_are_not_units(written, names):
+    assert split_units(written) == names
+
+
+@pytest.mark.parametrize("name, expected", [
+    ("苏南五市", True), ("各县区政府", True), ("各有关单位", True), ("相关部门", True), ("市联席会议成员单位", True),
+    ("市科技局", False), ("省发展改革委", False), ("中科院南京分院", False),
+])
+def test_group_names(name, expected):
+    assert is_group(name) is expected
+
+
+def test_included_everywhere_and_carried_to_every_later_task():
+    text = ("三、重点任务\n1 .创新平台行动。推进实验室建设。(责任单位:市科技局、市发展改革委等按职责分工,责任单位均包括各县区政府、"
+            "市高新区管委会,不单独列出,下同。)\n2 .产业创新行动。加强技术攻关。(责任单位:市经济和信息化局)\n"
+            "3 .科技服务行动。培育服务机构。")
+    tasks = parse_plan(text).tasks
+    assert [(t.lead, t.co) for t in tasks] == [
+        ("市科技局", ["市发展改革委", "各县区政府", "市高新区管委会"]),
+        ("市经济和信息化局", ["各县区政府", "市高新区管委会"]),
+        (None, ["各县区政府", "市高新区管委会"]),
+    ]
+    assert [w.code for w in tasks[2].warnings] == ["no_unit"]
+
+
+def test_included_without_xia_tong_is_for_that_task_only():
+    text = ("1 .创新平台行动。推进实验室建设。(责任单位:市科技局,责任单位均包括各县区政府)\n"
+            "2 .产业创新行动。加强技术攻关。(责任单位:市经济和信息化局)")
+    assert [(t.lead, t.co) for t in parse_plan(text).tasks] == [("市科技局", ["各县区政府"]), ("市经济和信息化局", [])]
+
+
+def test_a_task_naming_no_unit_is_unassigned_and_flagged():
+    parsed = parse_plan("(一)加强组织领导。建立工作机制。\n(二)强化资金保障。(责任单位:市财政局)")
+    first = parsed.tasks[0]
+    assert (first.lead, first.co) == (None, [])
+    assert [(w.code, w.task) for w in first.warnings] == [("no_unit", "(一)")]
+    assert "加强组织领导" in first.warnings[0].message
+    assert [w.code for w in parsed.warnings] == ["no_unit"]
+
+
+def test_a_task_without_units_takes_those_its_section_names():
+    text = "(一)实施创新平台工程(牵头单位:市科技局;配合单位:市财政局)\n1.建设实验室。加快建设。\n2.建设中试基地。加快建设。"
+    assert [(t.lead, t.co, t.warnings) for t in parse_plan(text).tasks] == [
+        ("市科技局", ["市财政局"], []), ("市科技局", ["市财政局"], [])]
+
+
+def test_an_unclosed_clause_keeps_what_is_there_and_warns():
+    task = parse_plan("(一)加强组织领导。(责任单位:市科技局、市财政局、").tasks[0]
+    assert (task.lead, task.co) == ("市科技局", ["市财政局"])
+    assert "unclosed_clause" in [w.code for w in task.warnings]
+
+
+def test_brackets_inside_a_clause():
+    assert units("(责任单位:市发展改革委(市粮食局)、市科技局)") == ("市发展改革委(市粮食局)", ["市科技局"])
+
+
+def test_traditional_clause_is_read_after_conversion():
+    task = parse_plan("(三)超前部署前瞻性產業。實施重點研發計畫。(責任部門:省科技廳、發展改革委,蘇南五市)\n" * 2).tasks[0]
+    assert (task.lead, task.co, task.groups) == ("省科技厅", ["省发展改革委", "苏南五市"], ["苏南五市"])

@@ -1,0 +1,193 @@
+"""The JSON shapes of the API: records out, and the pure parsing of what clients send in."""
+from __future__ import annotations
+
+from flask import url_for
+from flask_babel import gettext as _
+
+from tracker.clock import as_utc
+from tracker.tasks.models import Contribution, ProgressReport, ProgressStatus, ReportingPeriod, Task
+from tracker.tasks.reporting import ReportInput
+
+
+class BadInput(ValueError):
+    """A request body the API cannot use; the message says why, in words for the client's user."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+def _moment(value):
+    return None if value is None else as_utc(value).isoformat()
+
+
+def _day(value):
+    return None if value is None else value.isoformat()
+
+
+def _ref(obj, *fields):
+    return None if obj is None else {name: getattr(obj, name) for name in fields}
+
+
+def task_summary(task: Task) -> dict:
+    return {
+        "id": task.id,
+        "number": task.number,
+        "title": task.title,
+        "plan": _ref(task.plan, "id", "title"),
+        "lead_department": _ref(task.lead_department, "id", "name"),
+        "status": task.status.value,
+        "progress_status": task.progress_status.value if task.progress_status else None,
+        "percent_complete": task.percent_complete,
+        "light": task.light.value,
+        "light_reason": task.light_reason,
+        "due_on": _day(task.due_on),
+        "reopen_count": task.reopen_count,
+        "version": task.version,
+        "url": url_for("api.task", task_id=task.id),
+    }
+
+
+def period_record(period: ReportingPeriod | None) -> dict | None:
+    if period is None:
+        return None
+    return {"id": period.id, "label": period.label, "starts_on": _day(period.starts_on),
+            "ends_on": _day(period.ends_on), "due_on": _day(period.due_on)}
+
+
+def evidence_record(evidence) -> dict:
+    return {"id": evidence.id, "name": evidence.original_name, "content_type": evidence.content_type,
+            "size_bytes": evidence.size_bytes, "sha256": evidence.sha256, "uploaded_at": _moment(evidence.uploaded_at),
+            "url": url_for("api.evidence", evidence_id=evidence.id)}
+
+
+def review_record(review) -> dict:
+    return {"subject": review.subject.value, "decision": review.decision.value, "reason": review.reason,
+            "reviewer": review.reviewer.name if review.reviewer else None, "decided_at": _moment(review.decided_at)}
+
+
+def report_record(report: ProgressReport | None, task: Task, period: ReportingPeriod, *, evidence=None,
+                  reviews=None) -> dict:
+    """A report as the API shows it; before the first save, a blank one with version 0."""
+    base = {"task_id": task.id, "period": period_record(period),
+            "url": url_for("api.report", task_id=task.id, period_id=period.id)}
+    if report is None:
+        return base | {"id": None, "version": 0, "state": None, "progress_status": None, "percent_complete": None,
+                       "narrative": "", "target_values": [], "needs_coordination": False, "coordination_text": "",
+                       "claims_completion": False, "submitted_at": None, "is_late": False, "return_count": 0,
+                       "evidence": [], "reviews": []}
+    return base | {
+        "id": report.id,
+        "version": report.version,
+        "state": report.state.value,
+        "progress_status": report.progress_status.value if report.progress_status else None,
+        "percent_complete": report.percent_complete,
+        "narrative": report.narrative,
+        "target_values": [{"target_id": tv.target_id, "value": tv.value} for tv in report.target_values],
+        "needs_coordination": report.needs_coordination,
+        "coordination_text": report.coordination_text,
+        "claims_completion": report.claims_completion,
+        "submitted_at": _moment(report.submitted_at),
+        "is_late": report.is_late,
+        "return_count": report.return_count,
+        "evidence": [evidence_record(e) for e in (report.evidence if evidence is None else evidence)],
+        "reviews": [review_record(r) for r in (report.reviews if reviews is None else reviews)],
+    }
+
+
+def contribution_record(contribution: Contribution | None, task: Task, period: ReportingPeriod) -> dict:
+    base = {"task_id": task.id, "period": period_record(period)}
+    if contribution is None:
+        return base | {"id": None, "version": 0, "state": None, "narrative": "", "department": None}
+    return base | {"id": contribution.id, "version": contribution.version, "state": contribution.state.value,
+                   "narrative": contribution.narrative, "department": _ref(contribution.department, "id", "name"),
+                   "submitted_at": _moment(contribution.submitted_at)}
+
+
+def task_detail(item) -> dict:
+    """An item with its departments, targets, milestones, periods due and every report."""
+    task = item.task
+    return task_summary(task) | {
+        "text": task.text,
+        "departments": [{"id": a.department_id, "name": a.department.name, "role": a.role.value,
+                         "signed_at": _moment(a.signed_at)} for a in task.assignments],
+        "targets": [{"id": t.id, "name": t.name, "value": t.value, "unit": t.unit, "year": t.year,
+                     "reached_value": t.reached_value} for t in task.targets],
+        "milestones": [{"id": m.id, "year": m.year, "due_on": _day(m.due_on), "text": m.text,
+                        "status": m.status.value, "version": m.version} for m in task.milestones],
+        "periods_due": {"last": period_record(item.periods.last), "next": period_record(item.periods.next)},
+        "reports": [report_record(r, task, r.period, evidence=item.evidence_of.get(("report", r.id), []),
+                                  reviews=item.reviews_of.get(("report", r.id), [])) for r in item.reports],
+    }
+
+
+# ---- parsing -------------------------------------------------------------------------------------------
+
+
+def expected_version(body: dict) -> int:
+    version = body.get("version")
+    if isinstance(version, bool) or not isinstance(version, int) or version < 0:
+        raise BadInput(_("请求须包含整数 version:您读取记录时它的版本(新记录为 0)"))
+    return version
+
+
+def _optional_number(body: dict, key: str, kind: type):
+    value = body.get(key)
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or (kind is int and value != int(value)):
+        raise BadInput(_("%(field)s 应为数字", field=key))
+    return kind(value)
+
+
+def _target_values(raw) -> dict[int, float]:
+    if isinstance(raw, dict):
+        pairs = list(raw.items())
+    elif isinstance(raw, list) and all(isinstance(v, dict) for v in raw):
+        pairs = [(v.get("target_id"), v.get("value")) for v in raw]
+    else:
+        raise BadInput(_("target_values 应为 [{\"target_id\": …, \"value\": …}] 列表"))
+    values = {}
+    for target_id, value in pairs:
+        try:
+            values[int(target_id)] = float(value)
+        except (TypeError, ValueError):
+            raise BadInput(_("target_values 中的 target_id 与 value 应为数字")) from None
+    return values
+
+
+def report_input(body: dict, current: ReportInput) -> ReportInput:
+    """The report a client wants saved: the fields it sends, over the report as it stands."""
+    if not isinstance(body, dict):
+        raise BadInput(_("请求体应为 JSON 对象"))
+    data = ReportInput(**vars(current))
+    if "progress_status" in body:
+        status = body["progress_status"]
+        if status is not None and status not in {s.value for s in ProgressStatus}:
+            raise BadInput(_("progress_status 应为 %(values)s 之一", values=", ".join(s.value for s in ProgressStatus)))
+        data.progress_status = ProgressStatus(status) if status else None
+    if "percent_complete" in body:
+        data.percent_complete = _optional_number(body, "percent_complete", int)
+    for key in ("narrative", "coordination_text"):
+        if key in body:
+            if not isinstance(body[key], str):
+                raise BadInput(_("%(field)s 应为文本", field=key))
+            setattr(data, key, body[key])
+    for key in ("needs_coordination", "claims_completion"):
+        if key in body:
+            if not isinstance(body[key], bool):
+                raise BadInput(_("%(field)s 应为 true 或 false", field=key))
+            setattr(data, key, body[key])
+    if "target_values" in body:
+        data.target_values = _target_values(body["target_values"])
+    return data
+
+
+def current_input(report: ProgressReport | None) -> ReportInput:
+    if report is None:
+        return ReportInput()
+    return ReportInput(
+        progress_status=report.progress_status, percent_complete=report.percent_complete, narrative=report.narrative,
+        target_values={tv.target_id: tv.value for tv in report.target_values},
+        needs_coordination=report.needs_coordination, coordination_text=report.coordination_text,
+        claims_completion=report.claims_completion)

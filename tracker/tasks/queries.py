@@ -1,0 +1,380 @@
+"""What the pages show, each loaded with a fixed number of queries however many rows there are."""
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+
+import sqlalchemy as sa
+from sqlalchemy.orm import aliased, defer, joinedload, selectinload
+
+from tracker.audit.models import AuditEntry
+from tracker.auth.models import Role, User
+from tracker.auth.permissions import visible_tasks
+from tracker.departments.models import Department
+from tracker.extensions import db
+from tracker.plans.models import Plan, PlanStatus
+from tracker.tasks.models import (
+    EDITABLE_REPORT_STATES,
+    AssignmentRole,
+    Contribution,
+    ContributionState,
+    CoordinationIssue,
+    Evidence,
+    Light,
+    Milestone,
+    MilestoneStatus,
+    ProgressReport,
+    ProgressStatus,
+    ReportingPeriod,
+    ReportState,
+    Review,
+    ReviewDecision,
+    Task,
+    TaskAssignment,
+    TaskStatus,
+)
+from tracker.tasks.schedule import DuePeriods, due_periods
+
+# The overview's "status" filter: a reported progress status, or one of these.
+STATUS_CLOSED = "closed"
+STATUS_UNREPORTED = "unreported"
+# The overview's report filter for a period: a report state, or "missing" (nothing filed yet).
+REPORT_MISSING = "missing"
+
+
+@dataclass
+class Page:
+    rows: list
+    total: int
+    page: int
+    per_page: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+
+def _plan_title(parent=None):
+    """Join a task's plan for its title only: a plan row also holds the whole source text and its parse."""
+    loader = parent.joinedload(Task.plan) if parent is not None else joinedload(Task.plan)
+    return loader.load_only(Plan.id, Plan.title)
+
+
+# A list shows a task's title, not its full text.
+_TASK_LIST = (defer(Task.text), defer(Task.text_original))
+
+
+def _person(relationship):
+    """Join a user shown by name only, without the roles every loaded user otherwise brings along."""
+    return joinedload(relationship).lazyload(User.role_rows)
+
+
+def _paged(query: sa.Select, page: int, per_page: int) -> tuple[list, int]:
+    total = db.session.scalar(sa.select(sa.func.count()).select_from(query.order_by(None).subquery()))
+    rows = db.session.execute(query.limit(per_page).offset((page - 1) * per_page)).all()
+    return rows, total
+
+
+# ---- the office overview ----------------------------------------------------------------------------
+
+
+@dataclass
+class OverviewFilters:
+    plan_id: int | None = None
+    department_id: int | None = None
+    status: str | None = None
+    light: Light | None = None
+    period: str | None = None  # a period label such as 2025-03
+    report: str | None = None  # a ReportState value or REPORT_MISSING; needs `period`
+    page: int = 1
+
+
+def _status_condition(status: str):
+    if status == STATUS_CLOSED:
+        return Task.status == TaskStatus.CLOSED
+    if status == STATUS_UNREPORTED:
+        return sa.and_(Task.status == TaskStatus.ACTIVE, Task.progress_status.is_(None))
+    return sa.and_(Task.status == TaskStatus.ACTIVE, Task.progress_status == ProgressStatus(status))
+
+
+def overview(user: User, filters: OverviewFilters, per_page: int) -> Page:
+    """Tasks the user may see, filtered; each row (task, report state, due day) for the chosen period."""
+    period = aliased(ReportingPeriod)
+    report = aliased(ProgressReport)
+    if filters.period:
+        query = (
+            sa.select(Task, report.state, period.due_on)
+            .outerjoin(period, sa.and_(period.plan_id == Task.plan_id, period.label == filters.period))
+            .outerjoin(report, sa.and_(report.task_id == Task.id, report.period_id == period.id))
+        )
+    else:
+        query = sa.select(Task, sa.null(), sa.null())
+    query = visible_tasks(user, query).join(Plan, Plan.id == Task.plan_id).where(Plan.status == PlanStatus.PUBLISHED)
+    query = query.where(*_filter_conditions(filters, period, report))
+    query = query.options(_plan_title(), joinedload(Task.lead_department), *_TASK_LIST).order_by(
+        Task.plan_id, Task.position, Task.id)
+    rows, total = _paged(query, filters.page, per_page)
+    return Page(rows=rows, total=total, page=filters.page, per_page=per_page)
+
+
+def _filter_conditions(filters: OverviewFilters, period, report) -> list:
+    conditions = []
+    if filters.plan_id:
+        conditions.append(Task.plan_id == filters.plan_id)
+    if filters.department_id:
+        assigned = sa.exists().where(TaskAssignment.task_id == Task.id,
+                                     TaskAssignment.department_id == filters.department_id)
+        conditions.append(sa.or_(Task.lead_department_id == filters.department_id, assigned))
+    if filters.status:
+        conditions.append(_status_condition(filters.status))
+    if filters.light:
+        conditions.append(Task.light == filters.light)
+    if filters.period and filters.report == REPORT_MISSING:
+        conditions += [period.id.is_not(None), sa.or_(report.id.is_(None), report.state.in_(EDITABLE_REPORT_STATES))]
+    elif filters.period and filters.report:
+        conditions.append(report.state == ReportState(filters.report))
+    return conditions
+
+
+def filter_choices() -> dict:
+    """Plans, departments and period labels for the overview's filters."""
+    plans = db.session.execute(
+        sa.select(Plan.id, Plan.title).where(Plan.status == PlanStatus.PUBLISHED).order_by(Plan.id)).all()
+    departments = db.session.execute(
+        sa.select(Department.id, Department.name).where(Department.is_active).order_by(Department.name)).all()
+    labels = db.session.scalars(
+        sa.select(ReportingPeriod.label).join(Plan, Plan.id == ReportingPeriod.plan_id)
+        .where(Plan.status == PlanStatus.PUBLISHED).distinct().order_by(ReportingPeriod.label.desc())).all()
+    return {"plans": plans, "departments": departments, "periods": labels}
+
+
+# ---- the review queue --------------------------------------------------------------------------------
+
+
+def review_queue(limit: int) -> dict:
+    """Submitted reports and milestones waiting for a reviewer, oldest first."""
+    reports = db.session.scalars(
+        sa.select(ProgressReport).where(ProgressReport.state == ReportState.SUBMITTED)
+        .options(_plan_title(joinedload(ProgressReport.task)), joinedload(ProgressReport.period),
+                 joinedload(ProgressReport.department))
+        .order_by(ProgressReport.submitted_at, ProgressReport.id).limit(limit)).all()
+    milestones = db.session.scalars(
+        sa.select(Milestone).where(Milestone.status == MilestoneStatus.SUBMITTED)
+        .options(joinedload(Milestone.task).joinedload(Task.lead_department))
+        .order_by(Milestone.submitted_at, Milestone.id).limit(limit)).all()
+    counts = dict(db.session.execute(sa.select(sa.literal("reports"), sa.func.count()).where(
+        ProgressReport.state == ReportState.SUBMITTED).union_all(
+        sa.select(sa.literal("milestones"), sa.func.count()).where(Milestone.status == MilestoneStatus.SUBMITTED))
+    ).all())
+    return {"reports": reports, "milestones": milestones, "counts": counts}
+
+
+# ---- the item page -------------------------------------------------------------------------------------
+
+
+@dataclass
+class ItemPage:
+    task: Task
+    reports: list[ProgressReport]
+    contributions: list[Contribution]
+    periods: DuePeriods
+    history: list[AuditEntry]
+    evidence_of: dict = field(default_factory=dict)  # ("report" | "contribution" | "milestone", id) -> [Evidence]
+    reviews_of: dict = field(default_factory=dict)  # ("report" | "milestone", id) -> [Review]
+
+    def contributions_for(self, period_id: int) -> list[Contribution]:
+        return [c for c in self.contributions if c.period_id == period_id]
+
+    def report_for(self, period_id: int) -> ProgressReport | None:
+        return next((r for r in self.reports if r.period_id == period_id), None)
+
+
+def load_task(task_id: int) -> Task | None:
+    """A task with what every page about it needs: plan, departments, targets."""
+    return db.session.scalar(
+        sa.select(Task).where(Task.id == task_id).options(
+            _plan_title(), joinedload(Task.lead_department),
+            selectinload(Task.assignments).joinedload(TaskAssignment.department), selectinload(Task.targets)))
+
+
+def _group(rows, *keys) -> dict:
+    grouped = defaultdict(list)
+    for row in rows:
+        for kind in keys:
+            key = getattr(row, f"{kind}_id")
+            if key is not None:
+                grouped[(kind, key)].append(row)
+    return grouped
+
+
+def item_page(task: Task, today: date) -> ItemPage:
+    reports = db.session.scalars(
+        sa.select(ProgressReport).where(ProgressReport.task_id == task.id)
+        .join(ReportingPeriod, ReportingPeriod.id == ProgressReport.period_id)
+        .options(joinedload(ProgressReport.period), selectinload(ProgressReport.target_values))
+        .order_by(ReportingPeriod.due_on.desc())).all()
+    contributions = db.session.scalars(
+        sa.select(Contribution).where(Contribution.task_id == task.id)
+        .options(joinedload(Contribution.department)).order_by(Contribution.id)).all()
+    evidence = db.session.scalars(
+        sa.select(Evidence).where(Evidence.task_id == task.id).options(_person(Evidence.uploaded_by))
+        .order_by(Evidence.id)).all()
+    reviews = db.session.scalars(
+        sa.select(Review).where(Review.task_id == task.id).options(_person(Review.reviewer))
+        .order_by(Review.id)).all()
+    history = db.session.scalars(
+        sa.select(AuditEntry).where(AuditEntry.task_id == task.id).options(_person(AuditEntry.actor))
+        .order_by(AuditEntry.id.desc())).all()
+    periods = due_periods(today, [task.plan_id]).get(task.plan_id, DuePeriods(None, None))
+    return ItemPage(task=task, reports=reports, contributions=contributions, periods=periods, history=history,
+                    evidence_of=_group(evidence, "report", "contribution", "milestone"),
+                    reviews_of=_group(reviews, "report", "milestone"))
+
+
+def report_page(task: Task, period: ReportingPeriod) -> dict:
+    """The report being written, the co-departments' contributions beside it, and the reasons it was returned."""
+    report = db.session.scalar(
+        sa.select(ProgressReport).filter_by(task_id=task.id, period_id=period.id)
+        .options(selectinload(ProgressReport.target_values),
+                 selectinload(ProgressReport.evidence).joinedload(Evidence.uploaded_by).lazyload(User.role_rows),
+                 selectinload(ProgressReport.reviews).joinedload(Review.reviewer).lazyload(User.role_rows)))
+    contributions = db.session.scalars(
+        sa.select(Contribution).filter_by(task_id=task.id, period_id=period.id)
+        .where(Contribution.state == ContributionState.SUBMITTED)
+        .options(joinedload(Contribution.department),
+                 selectinload(Contribution.evidence).joinedload(Evidence.uploaded_by).lazyload(User.role_rows))).all()
+    return {"report": report, "contributions": contributions}
+
+
+def last_return(report: ProgressReport | None) -> Review | None:
+    """The reviewer's latest return of a report still in the liaison's hands, to show him why."""
+    if report is None or report.state != ReportState.RETURNED:
+        return None
+    returns = [r for r in report.reviews if r.decision == ReviewDecision.RETURNED]
+    return returns[-1] if returns else None
+
+
+# ---- my department's items and what is due -------------------------------------------------------------
+
+
+@dataclass
+class DueItem:
+    """One thing the department owes: a report for a period, a contribution or a milestone."""
+
+    kind: str  # "report" | "contribution" | "milestone"
+    task: Task
+    due_on: date
+    overdue: bool
+    period: ReportingPeriod | None = None
+    state: str | None = None
+    reason: str | None = None  # why it was returned
+    milestone: Milestone | None = None
+
+
+def department_tasks(department_id: int, page: int, per_page: int) -> Page:
+    """The department's items (lead or co-responsible) with its role and receipt on each."""
+    query = (
+        sa.select(Task, TaskAssignment.role, TaskAssignment.signed_at)
+        .join(TaskAssignment, sa.and_(TaskAssignment.task_id == Task.id,
+                                      TaskAssignment.department_id == department_id))
+        .join(Plan, Plan.id == Task.plan_id).where(Plan.status == PlanStatus.PUBLISHED)
+        .options(_plan_title(), joinedload(Task.lead_department), *_TASK_LIST)
+        .order_by(Task.status, sa.case({Light.RED: 0, Light.YELLOW: 1}, value=Task.light, else_=2),
+                  Task.plan_id, Task.position, Task.id)
+    )
+    rows, total = _paged(query, page, per_page)
+    return Page(rows=rows, total=total, page=page, per_page=per_page)
+
+
+def unsigned_count(department_id: int) -> int:
+    return db.session.scalar(
+        sa.select(sa.func.count()).select_from(TaskAssignment)
+        .join(Task, Task.id == TaskAssignment.task_id).join(Plan, Plan.id == Task.plan_id)
+        .where(TaskAssignment.department_id == department_id, TaskAssignment.signed_at.is_(None),
+               Plan.status == PlanStatus.PUBLISHED, Task.status == TaskStatus.ACTIVE))
+
+
+def _department_plans(department_id: int) -> sa.Select:
+    return (sa.select(Task.plan_id).join(TaskAssignment, TaskAssignment.task_id == Task.id)
+            .where(TaskAssignment.department_id == department_id).distinct())
+
+
+def _owed_reports(department_id: int, period_ids: list[int], limit: int) -> list:
+    """(task, role, period, report id, report state) for each report or contribution the department has
+    not filed yet."""
+    report, contribution = aliased(ProgressReport), aliased(Contribution)
+    role = TaskAssignment.role
+    lead_owes = sa.and_(role == AssignmentRole.LEAD,
+                        sa.or_(report.id.is_(None), report.state.in_(EDITABLE_REPORT_STATES)))
+    co_owes = sa.and_(role == AssignmentRole.CO,
+                      sa.or_(contribution.id.is_(None), contribution.state == ContributionState.DRAFT),
+                      sa.or_(report.id.is_(None), report.state != ReportState.APPROVED))
+    return db.session.execute(
+        sa.select(Task, role, ReportingPeriod, report.id, report.state)
+        .join(TaskAssignment, sa.and_(TaskAssignment.task_id == Task.id,
+                                      TaskAssignment.department_id == department_id))
+        .join(ReportingPeriod, ReportingPeriod.plan_id == Task.plan_id)
+        .outerjoin(report, sa.and_(report.task_id == Task.id, report.period_id == ReportingPeriod.id))
+        .outerjoin(contribution, sa.and_(contribution.task_id == Task.id, contribution.period_id == ReportingPeriod.id,
+                                         contribution.department_id == department_id))
+        .where(ReportingPeriod.id.in_(period_ids), Task.status == TaskStatus.ACTIVE, sa.or_(lead_owes, co_owes))
+        .options(*_TASK_LIST).order_by(ReportingPeriod.due_on, Task.id).limit(limit)).all()
+
+
+def _return_reasons(report_ids: list[int]) -> dict[int, str]:
+    """{report id: the reason of its latest return}."""
+    reasons = {}
+    for report_id, reason in db.session.execute(
+            sa.select(Review.report_id, Review.reason)
+            .where(Review.report_id.in_(report_ids), Review.decision == ReviewDecision.RETURNED)
+            .order_by(Review.id)):
+        reasons[report_id] = reason
+    return reasons
+
+
+def due_items(department_id: int, today: date, limit: int = 100) -> list[DueItem]:
+    """What the department owes now, soonest first: reports and contributions for the last and the next
+    period that are not filed, and its milestones not yet approved that are due by the end of this year."""
+    periods = due_periods(today, _department_plans(department_id))
+    period_ids = [pid for p in periods.values() for pid in p.ids]
+    owed = _owed_reports(department_id, period_ids, limit) if period_ids else []
+    returned = [report_id for *_row, report_id, state in owed if state == ReportState.RETURNED]
+    reasons = _return_reasons(returned) if returned else {}
+    items = [
+        DueItem("report", task, period.due_on, period.due_on < today, period=period, state=state,
+                reason=reasons.get(report_id)) if role == AssignmentRole.LEAD else
+        DueItem("contribution", task, period.due_on, period.due_on < today, period=period)
+        for task, role, period, report_id, state in owed
+    ]
+    milestones = db.session.execute(
+        sa.select(Milestone, Task).join(Task, Task.id == Milestone.task_id).options(*_TASK_LIST)
+        .where(Task.lead_department_id == department_id, Task.status == TaskStatus.ACTIVE,
+               Milestone.status.in_([MilestoneStatus.PENDING, MilestoneStatus.RETURNED]),
+               Milestone.due_on <= date(today.year, 12, 31))
+        .order_by(Milestone.due_on, Milestone.id).limit(limit)).all()
+    items += [DueItem("milestone", task, m.due_on, m.due_on < today, milestone=m, state=m.status)
+              for m, task in milestones]
+    return sorted(items, key=lambda item: (item.due_on, item.task.id))[:limit]
+
+
+def awaiting_confirmation(department_id: int) -> list[ProgressReport]:
+    """Reports of the department waiting for its head (负责人确认)."""
+    return db.session.scalars(
+        sa.select(ProgressReport).where(ProgressReport.department_id == department_id,
+                                        ProgressReport.state == ReportState.AWAITING_CONFIRMATION)
+        .options(joinedload(ProgressReport.task).options(*_TASK_LIST), joinedload(ProgressReport.period))
+        .order_by(ProgressReport.submitted_at)).all()
+
+
+def coordination_issues(limit: int) -> list[CoordinationIssue]:
+    """需协调事项 for the office: open ones first, newest first."""
+    return db.session.scalars(
+        sa.select(CoordinationIssue)
+        .options(joinedload(CoordinationIssue.task), joinedload(CoordinationIssue.department))
+        .order_by(CoordinationIssue.resolved_at.is_not(None), CoordinationIssue.raised_at.desc())
+        .limit(limit)).all()
+
+
+def is_department_member(user: User) -> bool:
+    return user.department_id is not None and user.has_role(Role.LIAISON, Role.HEAD)
