@@ -52,11 +52,13 @@ def _visible_task(task_id: int) -> Task:
     return task
 
 
-def _period_of(task: Task, period_id: int) -> ReportingPeriod:
+def _task_and_period(task_id: int, period_id: int) -> tuple[Task, ReportingPeriod]:
+    """The item the caller may see and one of its plan's periods; anything else is 403/404."""
+    task = _visible_task(task_id)
     period = db.session.get(ReportingPeriod, period_id)
     if period is None or period.plan_id != task.plan_id:
         abort(404)
-    return period
+    return task, period
 
 
 def _body() -> dict:
@@ -108,8 +110,7 @@ def _report_json(task: Task, period: ReportingPeriod) -> dict:
 
 @bp.get("/tasks/<int:task_id>/reports/<int:period_id>")
 def report(task_id: int, period_id: int):
-    task = _visible_task(task_id)
-    return jsonify(_report_json(task, _period_of(task, period_id)))
+    return jsonify(_report_json(*_task_and_period(task_id, period_id)))
 
 
 def _write_report(task: Task, period: ReportingPeriod, step):
@@ -127,8 +128,7 @@ def _write_report(task: Task, period: ReportingPeriod, step):
 @bp.put("/tasks/<int:task_id>/reports/<int:period_id>")
 def save_report(task_id: int, period_id: int):
     """Save the report as a draft; fields left out keep their value."""
-    task = _visible_task(task_id)
-    period = _period_of(task, period_id)
+    task, period = _task_and_period(task_id, period_id)
     body = _body()
     version = schemas.expected_version(body)
     data = schemas.report_input(body, schemas.current_input(reporting.find_report(task.id, period.id)))
@@ -138,8 +138,7 @@ def save_report(task_id: int, period_id: int):
 
 @bp.post("/tasks/<int:task_id>/reports/<int:period_id>/submit")
 def submit_report(task_id: int, period_id: int):
-    task = _visible_task(task_id)
-    period = _period_of(task, period_id)
+    task, period = _task_and_period(task_id, period_id)
     version = schemas.expected_version(_body())
     return _write_report(task, period, lambda: reporting.submit_report(task, period, by=g.api_user,
                                                                        expected_version=version))
@@ -148,8 +147,7 @@ def submit_report(task_id: int, period_id: int):
 @bp.post("/tasks/<int:task_id>/reports/<int:period_id>/evidence")
 def attach_evidence(task_id: int, period_id: int):
     """Attach files (multipart field `file`, repeatable) to the report; it must have been saved once."""
-    task = _visible_task(task_id)
-    period = _period_of(task, period_id)
+    task, period = _task_and_period(task_id, period_id)
     report = reporting.find_report(task.id, period.id)
     if report is None:
         raise WorkflowError(_("请先保存本期报送,再上传佐证材料"))
@@ -174,8 +172,7 @@ def evidence(evidence_id: int):
 @bp.get("/tasks/<int:task_id>/contributions/<int:period_id>")
 def contribution(task_id: int, period_id: int):
     """The caller's department's contribution to the item for the period."""
-    task = _visible_task(task_id)
-    period = _period_of(task, period_id)
+    task, period = _task_and_period(task_id, period_id)
     current = reporting.find_contribution(task.id, period.id, g.api_user.department_id)
     return jsonify(schemas.contribution_record(current, task, period))
 
@@ -183,8 +180,7 @@ def contribution(task_id: int, period_id: int):
 @bp.put("/tasks/<int:task_id>/contributions/<int:period_id>")
 def save_contribution(task_id: int, period_id: int):
     """Save (and with "submit": true, hand to the lead department) the caller's department's contribution."""
-    task = _visible_task(task_id)
-    period = _period_of(task, period_id)
+    task, period = _task_and_period(task_id, period_id)
     body = _body()
     version = schemas.expected_version(body)
     narrative, submit = body.get("narrative", ""), body.get("submit", False)
