@@ -90,6 +90,7 @@ def register_blueprints(app: Flask) -> None:
     from tracker.admin.views import bp as admin_bp
     from tracker.api.views import bp as api_bp
     from tracker.auth.views import bp as auth_bp
+    from tracker.dashboards.overview import bp as overview_bp
     from tracker.dashboards.views import bp as dashboards_bp
     from tracker.plans.views import bp as plans_bp
     from tracker.reminders.views import bp as reminders_bp
@@ -99,6 +100,7 @@ def register_blueprints(app: Flask) -> None:
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(dashboards_bp)
+    app.register_blueprint(overview_bp, url_prefix="/overview")
     app.register_blueprint(admin_bp, url_prefix="/admin")
     app.register_blueprint(plans_bp, url_prefix="/plans")
     app.register_blueprint(tasks_bp, url_prefix="/tasks")

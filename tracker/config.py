@@ -32,13 +32,21 @@ class Config:
 
     SMTP_HOST = "localhost"
     SMTP_PORT = 25
-    SMTP_USE_TLS = False
-    SMTP_USE_SSL = False
+    SMTP_TLS = "none"  # "starttls", "ssl" (implicit TLS, usually port 465) or "none"
     SMTP_USERNAME: str | None = None
     SMTP_PASSWORD: str | None = None
     SMTP_TIMEOUT_SECONDS = 10
-    MAIL_SENDER = "tracker@localhost"
-    WEBHOOK_TIMEOUT_SECONDS = 5
+    MAIL_SENDER = "督查督办系统 <tracker@localhost>"
+    WEBHOOK_TIMEOUT_SECONDS = 10
+    # Absolute links in e-mails and webhook messages; its host also names the Message-ID domain.
+    BASE_URL = "http://localhost:5000"
+    # The outbox (发送队列): parallel senders, retries with exponential backoff, then abandoned.
+    DELIVERY_WORKERS = 4
+    DELIVERY_MAX_ATTEMPTS = 6
+    DELIVERY_RETRY_SECONDS = 60
+    # SQLite has no row locks: a claimed delivery is hidden from other senders this long, and a
+    # sender killed mid-send leaves it to be resent once this has passed.
+    DELIVERY_LEASE_SECONDS = 120
 
     SCHEDULER_SWEEP_CRON = {"minute": "*/15"}
     ISSUING_OFFICE = "联席会议办公室"

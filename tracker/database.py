@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import enum
+import sqlite3
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -16,6 +17,15 @@ NAMING_CONVENTION = {
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
+
+
+@sa.event.listens_for(sa.Engine, "connect")
+def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    """SQLite under gunicorn's threads: WAL lets pages read while a report is written, NORMAL sync is
+    safe in WAL, and a writer waits for the lock instead of failing at once."""
+    if isinstance(dbapi_connection, sqlite3.Connection):
+        for pragma in ("journal_mode=WAL", "synchronous=NORMAL", "busy_timeout=10000"):
+            dbapi_connection.execute(f"PRAGMA {pragma}")
 
 
 class UTCDateTime(sa.types.TypeDecorator):

@@ -9,6 +9,7 @@ import sqlalchemy as sa
 
 from tests.tasks.conftest import NOW
 from tracker.audit.models import AuditEntry
+from tracker.reminders import workdays
 from tracker.tasks import lights, reporting, reviews
 from tracker.tasks.lights import TaskFacts, judge, light_of, refresh_lights
 from tracker.tasks.models import Light, ProgressStatus, ReportState, Task, TaskStatus
@@ -155,6 +156,7 @@ def _count_statements(db, action) -> int:
 
 def test_refresh_takes_the_same_number_of_queries_for_many_tasks(db, make, item):
     db.session.commit()
+    workdays.is_workday(date(2025, 3, 20))  # the working-day calendar is read once per app context
     few = _count_statements(db, lambda: refresh_lights(_beijing(date(2025, 3, 20))))
     db.session.commit()
     for _ in range(30):

@@ -43,3 +43,10 @@ class UserForm(FlaskForm):
     roles = MultiCheckboxField(_l("角色"), choices=choices((k.value, v) for k, v in ROLE_LABELS.items()))
     password = PasswordField(_l("密码(新建时必填;留空则不修改)"), validators=[Optional(), Length(min=8, max=200)])
     is_active = BooleanField(_l("启用"), default=True)
+
+
+class CalendarForm(FlaskForm):
+    """节假日安排: a year's holidays and adjusted working days as the State Council published them."""
+
+    days = TextAreaField(_l("节假日与调休(每行:日期或日期~日期、休或班、名称)"), validators=[Optional()])
+    official = BooleanField(_l("这是该年国务院办公厅公布的完整安排(以此为准,不再使用 chinese_calendar 数据)"))

@@ -1,19 +1,22 @@
-"""Admin pages: departments (with aliases and groups) and users."""
+"""Admin pages: departments (with aliases and groups), users and the working-day calendar."""
 from __future__ import annotations
 
+from datetime import date
+
 import sqlalchemy as sa
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from tracker.admin import services
-from tracker.admin.forms import ROLE_LABELS, DepartmentForm, UserForm
+from tracker.admin.forms import ROLE_LABELS, CalendarForm, DepartmentForm, UserForm
 from tracker.auth.models import User
 from tracker.auth.permissions import Action, require
 from tracker.departments.models import Department
 from tracker.departments.services import DepartmentNameTaken
 from tracker.extensions import db
 from tracker.forms import choices
+from tracker.reminders import workdays
 
 bp = Blueprint("admin", __name__)
 
@@ -88,3 +91,24 @@ def edit_user(user_id: int | None):
             flash(_("已保存用户“%(login)s”", login=user.login), "success")
             return redirect(url_for("admin.users"))
     return render_template("admin/user_form.html", form=form, user=user)
+
+
+@bp.route("/calendar", methods=["GET", "POST"])
+def calendar():
+    """节假日: a year's working-day calendar, and the admin's entry of the official schedule."""
+    year = request.args.get("year", type=int) or date.today().year
+    form = CalendarForm()
+    if not form.is_submitted():
+        form.days.data = workdays.schedule_text(year)
+        form.official.data = workdays.year_calendar(year).source == "admin"
+    if form.validate_on_submit():
+        try:
+            days = workdays.parse_schedule(form.days.data, year)
+        except workdays.ScheduleError as error:
+            form.days.errors = [*form.days.errors, str(error)]
+        else:
+            workdays.enter_year(year, days, official=form.official.data, by=current_user)
+            db.session.commit()
+            flash(_("已保存%(year)d年的节假日安排", year=year), "success")
+            return redirect(url_for("admin.calendar", year=year))
+    return render_template("admin/calendar.html", form=form, year=year, calendar=workdays.year_calendar(year))

@@ -6,6 +6,8 @@ item the caller may not see answers 404, exactly like one that does not exist. A
 """
 from __future__ import annotations
 
+from dataclasses import astuple
+
 from flask import Blueprint, abort, current_app, g, jsonify, request, send_file
 from flask_babel import gettext as _
 
@@ -16,7 +18,7 @@ from tracker.auth.services import user_for_token
 from tracker.clock import local_today
 from tracker.extensions import db
 from tracker.tasks import evidence as evidence_service
-from tracker.tasks import forms, queries, reporting
+from tracker.tasks import cache, forms, queries, reporting
 from tracker.tasks.errors import StaleRecord, WorkflowError
 from tracker.tasks.models import Evidence, ReportingPeriod, Task
 
@@ -89,6 +91,11 @@ def openapi():
 def tasks():
     filters = forms.parse_overview_filters(request.args)
     per_page = min(max(request.args.get("per_page", type=int) or current_app.config["PAGE_SIZE"], 1), MAX_PER_PAGE)
+    key = ("api_tasks", queries.visibility_key(g.api_user), astuple(filters), per_page)
+    return jsonify(cache.cached(key, lambda: _task_list(filters, per_page)))
+
+
+def _task_list(filters, per_page: int) -> dict:
     page = queries.overview(g.api_user, filters, per_page)
     items = []
     for task, state, _due in page.rows:
@@ -96,7 +103,7 @@ def tasks():
         if filters.period:
             record["report_state"] = state.value if state else None
         items.append(record)
-    return jsonify(items=items, total=page.total, page=page.page, per_page=per_page)
+    return {"items": items, "total": page.total, "page": page.page, "per_page": per_page}
 
 
 @bp.get("/tasks/<int:task_id>")

@@ -29,6 +29,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--connections", type=int, default=32, help="concurrent wrk clients (default 32)")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes (default 2)")
     parser.add_argument("--threads", type=int, default=4, help="gunicorn threads per worker (default 4)")
+    parser.add_argument("--page-cache", choices=("on", "off"), default="on",
+                        help="the pages' cache per data generation (tracker.tasks.cache); off measures every "
+                             "request computed afresh, as right after a write")
     parser.add_argument("--postgres-url", default="postgresql://postgres@127.0.0.1:5432/postgres",
                         help="the PostgreSQL server (its database part is ignored)")
     parser.add_argument("--database-name", default="tracker_bench", help="PostgreSQL database, dropped and created")
@@ -42,7 +45,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
-def bench_environment(database_url: str, workdir: Path) -> dict:
+def bench_environment(database_url: str, workdir: Path, page_cache: bool = True) -> dict:
     """The TRACKER_* settings every process of the run (this one, gunicorn, the jobs) reads; no others leak in."""
     env = {key: value for key, value in os.environ.items() if not key.startswith("TRACKER_")}
     return env | {
@@ -51,6 +54,7 @@ def bench_environment(database_url: str, workdir: Path) -> dict:
         "TRACKER_DATABASE_URL": database_url,
         "TRACKER_SECRET_KEY": BENCH_SECRET_KEY,
         "TRACKER_MAIL_SENDER": "tracker-bench@localhost",
+        "TRACKER_PAGE_CACHE": "true" if page_cache else "false",
     }
 
 
@@ -79,7 +83,7 @@ def main(argv: list[str] | None = None) -> int:
         store = SQLiteStore(workdir, cache_dir)
     else:
         store = PostgresStore(args.postgres_url, args.database_name, cache_dir)
-    env = bench_environment(store.url, workdir)
+    env = bench_environment(store.url, workdir, args.page_cache == "on")
     os.environ.clear()
     os.environ.update(env)
     started = time.perf_counter()
@@ -97,6 +101,7 @@ def main(argv: list[str] | None = None) -> int:
             "engine": args.engine, "scale": args.scale, "measured_at": utcnow().isoformat(timespec="seconds"),
             "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()},
             "server": {"gunicorn_workers": args.workers, "gunicorn_threads": args.threads, "worker_class": "gthread",
+                       "page_cache": args.page_cache,
                        "connections": args.connections, "seconds_per_page": args.duration},
             "dataset": {"sizes": meta.sizes, "counts": meta.counts, "today": meta.today, "cached": cached,
                         "build_seconds": meta.build_seconds},

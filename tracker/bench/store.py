@@ -22,6 +22,8 @@ from tracker.extensions import db
 
 
 def cache_key(engine: str, scale: float, today: date) -> str:
+    from tracker import models  # noqa: F401  (every table, so that any model change makes a new key)
+
     dialect = postgresql.dialect() if engine == "postgresql" else sqlite.dialect()
     digest = hashlib.sha256()
     digest.update(Path(dataset.__file__).read_bytes())

@@ -2,13 +2,16 @@
 from __future__ import annotations
 
 from flask import Blueprint, current_app, render_template, request
+from flask_babel import get_locale, get_timezone
 from flask_login import current_user, login_required
+from markupsafe import Markup
 
 from tracker.auth.models import Role
 from tracker.auth.permissions import visible_tasks
 from tracker.clock import local_today
+from tracker.dashboards.overview import home_endpoint
 from tracker.extensions import db
-from tracker.tasks import labels, queries
+from tracker.tasks import cache, labels, queries
 from tracker.tasks.forms import ActionForm
 from tracker.tasks.models import Task
 
@@ -20,6 +23,8 @@ bp = Blueprint("dashboards", __name__)
 def index():
     if queries.is_department_member(current_user):
         return department_home()
+    if (dashboard := home_endpoint(current_user)) is not None:
+        return current_app.view_functions[dashboard]()
     tasks = db.session.scalars(visible_tasks(current_user).order_by(Task.plan_id, Task.position).limit(50)).all()
     return render_template("dashboards/index.html", tasks=tasks)
 
@@ -27,13 +32,24 @@ def index():
 def department_home():
     """联络员/负责人: my department's items and what is due."""
     department_id = current_user.department_id
-    page = request.args.get("page", type=int) or 1
+    page = max(request.args.get("page", type=int) or 1, 1)
+    is_head = current_user.has_role(Role.HEAD)
+    today = local_today()
+    # Every member of the department sees the same lists (a head also his confirmations) until the next write.
+    key = ("department", department_id, is_head, page, today, str(get_locale()), str(get_timezone()))
     return render_template(
         "dashboards/department.html",
-        due=queries.due_items(department_id, local_today()),
-        tasks=queries.department_tasks(department_id, max(page, 1), current_app.config["PAGE_SIZE"]),
-        unsigned=queries.unsigned_count(department_id),
-        awaiting=queries.awaiting_confirmation(department_id) if current_user.has_role(Role.HEAD) else [],
-        labels=labels,
+        unsigned=cache.cached(("unsigned", department_id), lambda: queries.unsigned_count(department_id)),
+        body=cache.cached(key, lambda: _department_body(department_id, is_head, page, today)),
         action_form=ActionForm(),
     )
+
+
+def _department_body(department_id: int, is_head: bool, page: int, today) -> Markup:
+    return Markup(render_template(
+        "dashboards/_department.html",
+        due=queries.due_items(department_id, today),
+        tasks=queries.department_tasks(department_id, page, current_app.config["PAGE_SIZE"]),
+        awaiting=queries.awaiting_confirmation(department_id) if is_head else [],
+        labels=labels,
+    ))

@@ -1,11 +1,16 @@
-"""The in-app inbox (站内消息)."""
+"""The in-app inbox (站内消息): a user's notices; the inbox needs no delivery, the notice is the message."""
 from __future__ import annotations
+
+from datetime import datetime
 
 import sqlalchemy as sa
 from flask_login import current_user
 
+from tracker.clock import utcnow
 from tracker.extensions import db
 from tracker.reminders.models import Notification
+
+PAGE_LIMIT = 200
 
 
 def unread_count() -> int:
@@ -17,3 +22,28 @@ def unread_count() -> int:
         .select_from(Notification)
         .where(Notification.recipient_id == current_user.id, Notification.read_at.is_(None))
     )
+
+
+def notices_for(user) -> list[Notification]:
+    """The user's newest notices, unread or not."""
+    return db.session.scalars(
+        sa.select(Notification)
+        .where(Notification.recipient_id == user.id)
+        .order_by(Notification.created_at.desc(), Notification.id.desc())
+        .limit(PAGE_LIMIT)
+    ).all()
+
+
+def mark_read(notice: Notification, *, now: datetime | None = None) -> None:
+    notice.read_at = notice.read_at or now or utcnow()
+
+
+def mark_all_read(user, *, now: datetime | None = None) -> int:
+    """标为已读 every unread notice of `user`; returns how many were unread."""
+    result = db.session.execute(
+        sa.update(Notification)
+        .where(Notification.recipient_id == user.id, Notification.read_at.is_(None))
+        .values(read_at=now or utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount

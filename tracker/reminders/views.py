@@ -1,27 +1,28 @@
-"""The inbox (站内消息): a user's notices, newest first, and marking them read."""
+"""The inbox (站内消息): a user's notices, newest first, and marking them read.
+
+`bp` lives in tracker.reminders.blueprint; the channel pages (preferences, webhooks, delivery log)
+register on it from channel_views.
+"""
 from __future__ import annotations
 
-import sqlalchemy as sa
-from flask import Blueprint, abort, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from tracker.clock import utcnow
 from tracker.extensions import db
+from tracker.reminders import channel_views  # noqa: F401  (its routes register on bp)
+from tracker.reminders import policy_views  # noqa: F401  (the escalation policy pages register on bp)
+from tracker.reminders import inbox as inbox_service
+from tracker.reminders.blueprint import bp
 from tracker.reminders.models import Notification
 
-bp = Blueprint("reminders", __name__)
+__all__ = ["bp"]
 
 
 @bp.get("/")
 @login_required
 def inbox():
-    notices = db.session.scalars(
-        sa.select(Notification)
-        .where(Notification.recipient_id == current_user.id)
-        .order_by(Notification.created_at.desc(), Notification.id.desc())
-        .limit(200)
-    ).all()
-    return render_template("reminders/inbox.html", notices=notices)
+    return render_template("reminders/inbox.html", notices=inbox_service.notices_for(current_user))
 
 
 @bp.post("/<int:notification_id>/read")
@@ -30,6 +31,15 @@ def mark_read(notification_id: int):
     notice = db.get_or_404(Notification, notification_id)
     if notice.recipient_id != current_user.id:
         abort(404)
-    notice.read_at = notice.read_at or utcnow()
+    inbox_service.mark_read(notice)
     db.session.commit()
+    return redirect(url_for("reminders.inbox"))
+
+
+@bp.post("/read-all")
+@login_required
+def mark_all_read():
+    count = inbox_service.mark_all_read(current_user)
+    db.session.commit()
+    flash(_("已将 %(count)d 条消息标为已读", count=count), "success")
     return redirect(url_for("reminders.inbox"))

@@ -5,7 +5,7 @@ import enum
 from datetime import datetime
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.clock import utcnow
 from tracker.database import enum_column
@@ -34,3 +34,7 @@ class ArchivedReport(db.Model):
     sha256: Mapped[str] = mapped_column(sa.String(64))
     generated_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
     generated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # The headline figures as generated (lights included), so the next period's report can compare with them.
+    figures: Mapped[dict | None] = mapped_column(sa.JSON)
+
+    generated_by = relationship("User")

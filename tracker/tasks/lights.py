@@ -8,7 +8,7 @@ and the scheduler for all of them.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
@@ -18,6 +18,7 @@ from tracker.audit.services import record
 from tracker.clock import local_today
 from tracker.extensions import db
 from tracker.plans.models import Plan, PlanStatus
+from tracker.reminders.workdays import add_workdays
 from tracker.tasks.models import (
     FILED_REPORT_STATES,
     Light,
@@ -65,19 +66,6 @@ RULES = (
 )
 GREEN_DESCRIPTION = _l("以上情况都没有,或事项已销号")
 _BY_CODE = {rule.code: rule for rule in RULES}
-
-
-def add_workdays(day: date, count: int) -> date:
-    """`count` working days after `day`, counting Monday to Friday only.
-
-    The stand-in until tracker.reminders.workdays (China's holiday calendar) is available, which then
-    takes its place here.
-    """
-    while count > 0:
-        day += timedelta(days=1)
-        if day.weekday() < 5:
-            count -= 1
-    return day
 
 
 @dataclass
@@ -218,7 +206,8 @@ def refresh_lights(now: datetime, task_ids=None) -> int:
     db.session.execute(
         table.update().where(table.c.id == sa.bindparam("task_id")).values(
             light=sa.bindparam("new_light"), light_reason=sa.bindparam("new_reason")),
-        [{"task_id": tid, "new_light": light, "new_reason": reason} for tid, (light, reason) in changed.items()],
+        # In id order, so that two sweeps refreshing at once lock rows in the same order (no deadlock).
+        [{"task_id": tid, "new_light": changed[tid][0], "new_reason": changed[tid][1]} for tid in sorted(changed)],
     )
     before = {f.id: {"light": f.light, "light_reason": f.light_reason} for f in facts if f.id in changed}
     ids = sorted(changed)

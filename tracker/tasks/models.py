@@ -84,8 +84,9 @@ class Task(Versioned, Timestamped, db.Model):
 
     __tablename__ = "tasks"
     __table_args__ = (
-        # The office overview filters by plan and light and pages by position.
-        sa.Index("ix_tasks_plan_position", "plan_id", "position"),
+        # The office overview's order (plan, position, id): its pages are read off this index and the
+        # LIMIT stops the scan, with no sort; id is in it for PostgreSQL (SQLite appends the rowid anyway).
+        sa.Index("ix_tasks_plan_position", "plan_id", "position", "id"),
         sa.Index("ix_tasks_lead_status", "lead_department_id", "status"),
     )
 
@@ -387,3 +388,19 @@ class CoordinationIssue(db.Model):
 
     task: Mapped[Task] = relationship()
     department: Mapped[Department | None] = relationship()
+
+
+class DataGeneration(db.Model):
+    """数据版本: a counter bumped by every transaction that changes what the cached pages show.
+
+    tracker.tasks.cache keeps pages under it; one row per counter (today only "pages").
+    """
+
+    __tablename__ = "data_generations"
+
+    name: Mapped[str] = mapped_column(sa.String(40), primary_key=True)
+    value: Mapped[int] = mapped_column(sa.BigInteger, default=0)
+
+
+sa.event.listen(DataGeneration.__table__, "after_create",
+                sa.DDL("INSERT INTO data_generations (name, value) VALUES ('pages', 0)"))

@@ -2,15 +2,19 @@
 history, the report and contribution forms, the light rules, and the coordination problems."""
 from __future__ import annotations
 
+from dataclasses import astuple
+
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from markupsafe import Markup
 
 from tracker.auth.permissions import Action, can, require
 from tracker.clock import local_today
 from tracker.extensions import db
 from tracker.tasks import evidence as evidence_service
-from tracker.tasks import forms, labels, lights, queries, reporting, reviews
+from tracker.tasks import cache, forms, labels, lights, queries, reporting, reviews
 from tracker.tasks.errors import StaleRecord, WorkflowError
 from tracker.tasks.models import (
     Contribution,
@@ -81,11 +85,18 @@ def _valid(form):
 @login_required
 def index():
     filters = forms.parse_overview_filters(request.args)
-    page = queries.overview(current_user, filters, current_app.config["PAGE_SIZE"])
     query_args = {key: request.args[key] for key in forms.FILTER_KEYS if request.args.get(key)}
-    return render_template("tasks/index.html", page=page, filters=filters, choices=queries.filter_choices(),
-                           status_filters=forms.STATUS_FILTERS, report_filters=forms.REPORT_FILTERS,
-                           query_args=query_args)
+    key = ("overview", queries.visibility_key(current_user), astuple(filters), tuple(query_args.items()),
+           str(get_locale()))
+    return render_template("tasks/index.html", body=cache.cached(key, lambda: _overview_body(filters, query_args)))
+
+
+def _overview_body(filters, query_args: dict) -> Markup:
+    """The filters and the table: the same for every overseer with the same filters until the next write."""
+    page = queries.overview(current_user, filters, current_app.config["PAGE_SIZE"])
+    return Markup(render_template("tasks/_overview.html", page=page, filters=filters,
+                                  choices=queries.filter_choices(), status_filters=forms.STATUS_FILTERS,
+                                  report_filters=forms.REPORT_FILTERS, query_args=query_args))
 
 
 @bp.get("/review")

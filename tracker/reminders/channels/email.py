@@ -1,0 +1,86 @@
+"""E-mail over SMTP (邮件): one message per delivery, recognisable on resend by its Message-ID."""
+from __future__ import annotations
+
+import smtplib
+from dataclasses import dataclass
+from email.headerregistry import Address
+from email.message import EmailMessage
+from email.utils import formatdate
+from html import escape
+from urllib.parse import urlsplit
+
+from flask_babel import gettext as _
+
+from tracker.reminders.channels import DeliveryError, Notice
+
+TLS_MODES = ("none", "starttls", "ssl")
+
+
+@dataclass(frozen=True)
+class SmtpSettings:
+    host: str
+    port: int
+    tls: str
+    username: str | None
+    password: str | None
+    timeout: float
+    sender: str
+
+    @classmethod
+    def from_config(cls, config) -> SmtpSettings:
+        tls = str(config.get("SMTP_TLS") or "none").lower()
+        if tls not in TLS_MODES:
+            raise ValueError(f"SMTP_TLS must be one of {', '.join(TLS_MODES)}, not {tls!r}")
+        return cls(
+            host=config["SMTP_HOST"],
+            port=int(config["SMTP_PORT"]),
+            tls=tls,
+            username=config.get("SMTP_USERNAME"),
+            password=config.get("SMTP_PASSWORD"),
+            timeout=float(config["SMTP_TIMEOUT_SECONDS"]),
+            sender=config["MAIL_SENDER"],
+        )
+
+
+def message_id(notification_id: int, delivery_id: int, base_url: str) -> str:
+    """Stable across retries and crashes, so the receiver (and the office) can tell a resend."""
+    host = urlsplit(base_url).hostname or "localhost"
+    return f"<notification-{notification_id}.delivery-{delivery_id}@tracker.{host}>"
+
+
+def build_email(notice: Notice, *, to: str, recipient_name: str, sender: str, msg_id: str) -> EmailMessage:
+    message = EmailMessage()
+    message["Subject"] = _("【督查督办】%(title)s", title=notice.title)
+    message["From"] = sender
+    message["To"] = Address(display_name=recipient_name, addr_spec=to) if recipient_name else to
+    message["Date"] = formatdate(localtime=False)
+    message["Message-ID"] = msg_id
+    message["X-Idempotency-Key"] = notice.key
+    greeting = _("%(name)s,您好:", name=recipient_name) if recipient_name else _("您好:")
+    footer = _("此邮件由督查督办系统自动发送,请勿直接回复。")
+    link_line = _("查看事项:%(url)s", url=notice.url) if notice.url else ""
+    message.set_content("\n\n".join(part for part in (greeting, notice.body, link_line, footer) if part))
+    link_html = f'<p><a href="{escape(notice.url)}">{escape(_("查看事项"))}</a></p>' if notice.url else ""
+    message.add_alternative(
+        f"<html><body><p>{escape(greeting)}</p><p>{escape(notice.body)}</p>{link_html}"
+        f'<p style="color:#888">{escape(footer)}</p></body></html>',
+        subtype="html",
+    )
+    return message
+
+
+def send_email(message: EmailMessage, settings: SmtpSettings) -> None:
+    """Send over one SMTP connection; every socket operation is bounded by the timeout."""
+    try:
+        if settings.tls == "ssl":
+            connection = smtplib.SMTP_SSL(settings.host, settings.port, timeout=settings.timeout)
+        else:
+            connection = smtplib.SMTP(settings.host, settings.port, timeout=settings.timeout)
+        with connection:
+            if settings.tls == "starttls":
+                connection.starttls()
+            if settings.username:
+                connection.login(settings.username, settings.password or "")
+            connection.send_message(message)
+    except (smtplib.SMTPException, OSError) as error:
+        raise DeliveryError(f"SMTP {settings.host}:{settings.port}: {type(error).__name__}: {error}") from error

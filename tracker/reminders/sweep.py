@@ -1,0 +1,494 @@
+"""The reminder sweep (提醒与升级): decide from the database what is due now and create each notice once.
+
+What a pass does, at `now` (its date taken in Asia/Shanghai):
+
+* Nothing on a day that is not a working day (法定节假日, weekends that are not 调休), nor before
+  REMINDERS_FROM_HOUR (08:00): nobody is reminded on a holiday or at midnight.
+* Three ladders, each a condition of the escalation policy (tracker.reminders.policies):
+  a period's report not filed (未报送), counted from the period's due date; a returned report not
+  resubmitted (退回未重报), counted from the return; a milestone past due and neither submitted nor
+  approved (年度任务逾期), counted from its due date.
+* A step at offset k fires on the k-th working day after the anchor (before it when k < 0). The
+  "on the day" step (k = 0) of a due date that is not a working day fires on the last working day
+  before it: the liaison is told before the holiday, not after.
+* Catching up: the scheduler may have been down (a restart, a holiday weekend of downtime). For each
+  item and each kind of recipient (liaison, head, office, the supervision report) only the latest
+  step that has come due is sent, with the wording of today (how many working days late it is now);
+  the earlier steps it supersedes are skipped for good. So after a week's downtime the liaison gets
+  one notice saying the report is 3 working days late, not "due in 3 days", "due today" and "late" in
+  one burst, while the head and the office still each hear once. Steps that came due more than
+  CATCH_UP_WORKDAYS working days ago are history and are not sent late.
+* Exactly once: each notice is a row unique on (subject, step, recipient, occurrence), inserted with
+  ON CONFLICT DO NOTHING, so two sweeps at the same moment (two schedulers, a manual run beside the
+  scheduler) create it once between them. Subjects: "report:<task>:<period>:<reopen count>" (a
+  reopened item starts its ladders again), "milestone:<id>:<returns + reopenings>",
+  "returned:<report>:<return count>".
+* Cost follows what is due: only periods and milestones whose due date lies in the policies' window
+  around today are read, only items whose report or approval is missing, and an item whose step has
+  already fired is filtered out by the database (NOT EXISTS on the unique key's index).
+
+Notices are created with the caller's session and not committed: `run_sweep` commits, and the outbox
+(tracker.reminders.outbox) rows for e-mail and webhooks are added in the same transaction.
+"""
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+
+import sqlalchemy as sa
+from flask import current_app
+from sqlalchemy.dialects import postgresql, sqlite
+
+from tracker.auth.models import Role, User, UserRole
+from tracker.clock import LOCAL_TZ, as_utc, local_today, to_local, utcnow
+from tracker.departments.models import Department
+from tracker.extensions import db
+from tracker.plans.models import Plan, PlanStatus
+from tracker.reminders import outbox
+from tracker.reminders.models import EscalationPolicy, EscalationStep, Notification, StepCondition, StepTarget
+from tracker.reminders.policies import all_policies, builtin_default
+from tracker.reminders.workdays import add_workdays, due_label, is_workday, workdays_between
+from tracker.tasks.lights import refresh_lights
+from tracker.tasks.models import (
+    Milestone,
+    MilestoneStatus,
+    ProgressReport,
+    ReportingPeriod,
+    ReportState,
+    Review,
+    ReviewDecision,
+    Task,
+    TaskStatus,
+)
+
+CATCH_UP_WORKDAYS = 10
+# Returned reports are looked for in the periods due this long ago at most (a report is reviewed within
+# weeks of its period, not years): it keeps the search on the periods' index.
+RETURNED_LOOKBACK = timedelta(days=400)
+# Slack around the window of due dates, in calendar days: covers a holiday run inside a count.
+_WINDOW_SLACK = timedelta(days=12)
+_CHUNK = 500
+# A report in these states still owes the period's filing (a returned one has its own ladder).
+_UNFILED = (ReportState.DRAFT,)
+_MILESTONE_OPEN = (MilestoneStatus.PENDING, MilestoneStatus.RETURNED)
+_TITLE_WIDTH = 24
+
+
+@dataclass
+class SweepResult:
+    created: int = 0
+    by_level: dict = field(default_factory=dict)
+    by_channel: dict = field(default_factory=dict)
+
+    def as_json(self) -> dict:
+        return {"created": self.created, "by_level": {str(k): v for k, v in sorted(self.by_level.items())},
+                "by_channel": {str(k): v for k, v in self.by_channel.items()}}
+
+
+@dataclass(frozen=True)
+class Point:
+    """One firing of a step: the step, which repeat, its offset in working days and the day it falls on."""
+
+    step: EscalationStep
+    occurrence: int
+    offset: int
+    fires_on: date
+
+
+@dataclass
+class Due:
+    """A subject whose step fires now, with what the notice must say."""
+
+    subject_key: str
+    point: Point
+    department_id: int
+    task_id: int
+    task_number: str
+    task_title: str
+    anchor: date
+    due_on: date
+    period_id: int | None = None
+    period_label: str | None = None
+    milestone_id: int | None = None
+    milestone_text: str | None = None
+    kind: str = "report"  # report, returned, milestone
+
+
+# ---- when steps fire -------------------------------------------------------------------------
+
+def fire_date(anchor: date, offset: int) -> date:
+    if offset == 0:
+        return anchor if is_workday(anchor) else add_workdays(anchor, -1)
+    return add_workdays(anchor, offset)
+
+
+def points_due(steps, anchor: date, today: date, horizon: date) -> list[Point]:
+    """The step firing of each target that is the latest to have come due by `today` (see module doc)."""
+    latest: dict[StepTarget, Point] = {}
+    for step in steps:
+        for occurrence in range(max(step.repeat_count or 1, 1)):
+            offset = step.offset_workdays + occurrence * max(step.repeat_interval_workdays or 1, 1)
+            fires_on = fire_date(anchor, offset)
+            if not horizon <= fires_on <= today:
+                continue
+            point = Point(step, occurrence, offset, fires_on)
+            best = latest.get(step.target)
+            if best is None or (fires_on, offset, step.position) > (best.fires_on, best.offset, best.step.position):
+                latest[step.target] = point
+    return list(latest.values())
+
+
+def _ladder(policy: EscalationPolicy, condition: StepCondition) -> list[EscalationStep]:
+    return [step for step in policy.steps if step.condition == condition]
+
+
+def _offset_span(policies, condition: StepCondition) -> tuple[int, int]:
+    offsets = [0]
+    for policy in policies:
+        for step in _ladder(policy, condition):
+            repeats = max(step.repeat_count or 1, 1) - 1
+            offsets += [step.offset_workdays, step.offset_workdays + repeats * max(step.repeat_interval_workdays or 1, 1)]
+    return min(offsets), max(offsets)
+
+
+def anchor_window(policies, condition: StepCondition, today: date, horizon: date) -> tuple[date, date]:
+    """Calendar days between which an anchor (due date, return day) may have a step firing now."""
+    earliest, latest = _offset_span(policies, condition)
+    return (add_workdays(horizon, -max(latest, 0)) - _WINDOW_SLACK,
+            add_workdays(today, -min(earliest, 0)) + _WINDOW_SLACK)
+
+
+class Policies:
+    """The policies in force: each plan's own, else the default (stored, or as shipped)."""
+
+    def __init__(self):
+        stored = all_policies()
+        self.own = {p.plan_id: p for p in stored if p.plan_id is not None}
+        self.default = next((p for p in stored if p.plan_id is None), None) or builtin_default()
+
+    def all(self) -> list[EscalationPolicy]:
+        return [self.default, *self.own.values()]
+
+    def for_plan(self, plan_id: int) -> EscalationPolicy:
+        return self.own.get(plan_id, self.default)
+
+    def plan_scope(self, policy: EscalationPolicy, column):
+        """A condition limiting `column` (a plan id) to the plans `policy` governs."""
+        if policy.plan_id is not None:
+            return column == policy.plan_id
+        return column.not_in(list(self.own)) if self.own else sa.true()
+
+
+# ---- finding what is due ---------------------------------------------------------------------
+
+def _subject(prefix: str, *parts) -> sa.ColumnElement:
+    expression = sa.literal(prefix, sa.String) + sa.cast(parts[0], sa.String)
+    for part in parts[1:]:
+        expression = expression + ":" + sa.cast(part, sa.String)
+    return expression
+
+
+def _not_fired(subject: sa.ColumnElement, point: Point) -> sa.ColumnElement:
+    """No notice of this step exists yet for the subject (probes the unique key's index)."""
+    return ~sa.exists().where(Notification.subject_key == subject, Notification.step_key == point.step.key,
+                              Notification.occurrence == point.occurrence)
+
+
+def _report_dues(policies: Policies, today: date, horizon: date) -> list[Due]:
+    """未报送: tasks of the periods in the window that have no filed report, per step firing now."""
+    low, high = anchor_window(policies.all(), StepCondition.REPORT_NOT_SUBMITTED, today, horizon)
+    periods = db.session.execute(
+        sa.select(ReportingPeriod.id, ReportingPeriod.plan_id, ReportingPeriod.label, ReportingPeriod.due_on,
+                  Plan.published_at)
+        .join(Plan, Plan.id == ReportingPeriod.plan_id)
+        .where(Plan.status == PlanStatus.PUBLISHED, ReportingPeriod.due_on.between(low, high))
+    ).all()
+    groups: dict[tuple, tuple[Point, list]] = {}
+    for period_id, plan_id, label, due_on, published_at in periods:
+        if published_at is not None and due_on < local_today(published_at):
+            continue  # fell due before the plan was published: nobody had the item yet
+        policy = policies.for_plan(plan_id)
+        for point in points_due(_ladder(policy, StepCondition.REPORT_NOT_SUBMITTED), due_on, today, horizon):
+            key = (id(policy), point.step.key, point.occurrence)
+            groups.setdefault(key, (point, []))[1].append((period_id, label, due_on))
+    dues = []
+    for point, chosen in groups.values():
+        info = {period_id: (label, due_on) for period_id, label, due_on in chosen}
+        subject = _subject("report:", Task.id, ReportingPeriod.id, Task.reopen_count)
+        for ids in _chunks(sorted(info)):
+            # Status and lead are checked here rather than in SQL: as conditions they tempt SQLite into
+            # walking every task by its status index instead of the few periods' plans.
+            rows = db.session.execute(
+                sa.select(subject, Task.id, Task.number, Task.title, Task.lead_department_id, ReportingPeriod.id,
+                          Task.status)
+                .select_from(ReportingPeriod)
+                .join(Task, Task.plan_id == ReportingPeriod.plan_id)
+                .outerjoin(ProgressReport, sa.and_(ProgressReport.task_id == Task.id,
+                                                   ProgressReport.period_id == ReportingPeriod.id))
+                .where(ReportingPeriod.id.in_(ids),
+                       sa.or_(ProgressReport.id.is_(None), ProgressReport.state.in_(_UNFILED)),
+                       _not_fired(subject, point))
+            )
+            for key, task_id, number, title, department_id, period_id, status in rows:
+                if status != TaskStatus.ACTIVE or department_id is None:
+                    continue
+                label, due_on = info[period_id]
+                dues.append(Due(key, point, department_id, task_id, number, title, due_on, due_on,
+                                period_id=period_id, period_label=label))
+    return dues
+
+
+def _anchor_groups(policies: Policies, condition: StepCondition, today: date, horizon: date) -> dict:
+    """{(policy, step key, occurrence): (point per anchor day, policy)} for every day of the window."""
+    low, high = anchor_window(policies.all(), condition, today, horizon)
+    groups: dict[tuple, tuple[dict, EscalationPolicy]] = {}
+    for policy in policies.all():
+        steps = _ladder(policy, condition)
+        if not steps:
+            continue
+        day = low
+        while day <= high:
+            for point in points_due(steps, day, today, horizon):
+                key = (id(policy), point.step.key, point.occurrence)
+                groups.setdefault(key, ({}, policy))[0][day] = point
+            day += timedelta(days=1)
+    return groups
+
+
+def _milestone_dues(policies: Policies, today: date, horizon: date) -> list[Due]:
+    """年度任务逾期: milestones past due that the department has neither submitted nor had approved."""
+    dues = []
+    subject = _subject("milestone:", Milestone.id, Milestone.return_count + Task.reopen_count)
+    for by_day, policy in _anchor_groups(policies, StepCondition.MILESTONE_NOT_APPROVED, today, horizon).values():
+        point = next(iter(by_day.values()))
+        rows = db.session.execute(
+            sa.select(subject, Milestone.id, Milestone.text, Milestone.due_on, Task.id, Task.number, Task.title,
+                      Task.lead_department_id)
+            .join(Task, Task.id == Milestone.task_id)
+            .join(Plan, Plan.id == Task.plan_id)
+            .where(Milestone.status.in_(_MILESTONE_OPEN), Milestone.due_on.in_(sorted(by_day)),
+                   Task.status == TaskStatus.ACTIVE, Task.lead_department_id.is_not(None),
+                   Plan.status == PlanStatus.PUBLISHED, policies.plan_scope(policy, Task.plan_id),
+                   _not_fired(subject, point))
+        )
+        for key, milestone_id, text, due_on, task_id, number, title, department_id in rows:
+            dues.append(Due(key, by_day[due_on], department_id, task_id, number, title, due_on, due_on,
+                            milestone_id=milestone_id, milestone_text=text, kind="milestone"))
+    return dues
+
+
+def _returned_dues(policies: Policies, today: date, horizon: date) -> list[Due]:
+    """退回未重报: reports returned (latest return in the window) and not filed again (see RETURNED_LOOKBACK)."""
+    low, high = anchor_window(policies.all(), StepCondition.REPORT_RETURNED, today, horizon)
+    returned_at = (
+        sa.select(sa.func.max(Review.decided_at))
+        .where(Review.report_id == ProgressReport.id, Review.decision == ReviewDecision.RETURNED)
+        .scalar_subquery()
+    )
+    since = datetime.combine(low, time(), LOCAL_TZ)
+    recent = list(db.session.scalars(sa.select(ReportingPeriod.id).where(
+        ReportingPeriod.due_on >= today - RETURNED_LOOKBACK)))
+    if not recent:
+        return []
+    rows = db.session.execute(
+        sa.select(ProgressReport.id, ProgressReport.return_count, returned_at, ReportingPeriod.id,
+                  ReportingPeriod.label, ReportingPeriod.due_on, Task.id, Task.plan_id, Task.number, Task.title,
+                  Task.lead_department_id, Task.status, Plan.status)
+        # Seeks on the (period, state) index for the recent periods: no scan of every report. The task's
+        # and plan's states are checked below, lest SQLite start from a status index instead.
+        .join(ReportingPeriod, ReportingPeriod.id == ProgressReport.period_id)
+        .join(Task, Task.id == ProgressReport.task_id)
+        .join(Plan, Plan.id == Task.plan_id)
+        .where(ProgressReport.period_id.in_(recent), ProgressReport.state == ReportState.RETURNED,
+               returned_at >= since)
+    ).all()
+    candidates = []
+    for (report_id, returns, at, period_id, label, due_on, task_id, plan_id, number, title, department_id,
+         task_status, plan_status) in rows:
+        anchor = to_local(as_utc(at)).date()
+        if anchor > high or task_status != TaskStatus.ACTIVE or plan_status != PlanStatus.PUBLISHED \
+                or department_id is None:
+            continue
+        steps = _ladder(policies.for_plan(plan_id), StepCondition.REPORT_RETURNED)
+        for point in points_due(steps, anchor, today, horizon):
+            candidates.append(Due(f"returned:{report_id}:{returns}", point, department_id, task_id, number, title,
+                                  anchor, due_on, period_id=period_id, period_label=label, kind="returned"))
+    fired = _fired({due.subject_key for due in candidates})
+    return [due for due in candidates if (due.subject_key, due.point.step.key, due.point.occurrence) not in fired]
+
+
+def _fired(subject_keys: set[str]) -> set[tuple]:
+    fired = set()
+    for keys in _chunks(sorted(subject_keys)):
+        fired.update(tuple(row) for row in db.session.execute(
+            sa.select(Notification.subject_key, Notification.step_key, Notification.occurrence)
+            .where(Notification.subject_key.in_(keys))))
+    return fired
+
+
+def find_due(now: datetime) -> list[Due]:
+    """Every (subject, step firing) due at `now` that has not fired yet; [] on a day off or before hours."""
+    local = to_local(now)
+    today = local.date()
+    if not is_workday(today) or local.hour < int(current_app.config.get("REMINDERS_FROM_HOUR", 8)):
+        return []
+    horizon = add_workdays(today, -CATCH_UP_WORKDAYS)
+    policies = Policies()
+    return [*_report_dues(policies, today, horizon), *_returned_dues(policies, today, horizon),
+            *_milestone_dues(policies, today, horizon)]
+
+
+# ---- who receives it, and what it says ---------------------------------------------------------
+
+def _department_staff(department_ids: set[int]) -> dict[tuple[int, Role], list[int]]:
+    """{(department id, liaison|head): [user ids]} of active users."""
+    staff = defaultdict(list)
+    for ids in _chunks(sorted(department_ids)):
+        for user_id, department_id, role in db.session.execute(
+            sa.select(User.id, User.department_id, UserRole.role)
+            .join(UserRole, UserRole.user_id == User.id)
+            .where(User.department_id.in_(ids), User.is_active, UserRole.role.in_([Role.LIAISON, Role.HEAD]))
+            .order_by(User.id)
+        ):
+            staff[(department_id, Role(role))].append(user_id)
+    return staff
+
+
+def _office_staff() -> list[int]:
+    return list(db.session.scalars(
+        sa.select(User.id).join(UserRole, UserRole.user_id == User.id)
+        .where(User.is_active, UserRole.role == Role.OFFICE).order_by(User.id)))
+
+
+def _short(text: str, width: int = _TITLE_WIDTH) -> str:
+    text = " ".join((text or "").split())
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _item(due: Due) -> str:
+    return f"{due.task_number}{_short(due.task_title)}" if due.task_number else _short(due.task_title)
+
+
+_PREFIX = {StepTarget.OFFICE: "【督办】", StepTarget.SUPERVISION_REPORT: "【列入通报】"}
+
+
+def wording(due: Due, today: date, department_name: str) -> tuple[str, str, int]:
+    """(title, body, working days late) of the notice, in Chinese, naming the item, due date and lateness."""
+    late = max(workdays_between(due.anchor, today), 0)
+    target = due.point.step.target
+    item = _item(due)
+    due_text = due_label(due.due_on)
+    if due.kind == "milestone":
+        what = f"年度任务“{_short(due.milestone_text, 30)}”"
+        state = f"已逾期{late}个工作日,尚未完成审核" if late else "今日到期,尚未完成审核"
+        title = f"{_PREFIX.get(target, '【逾期提醒】')}{item}:年度任务逾期{late}个工作日"
+    elif due.kind == "returned":
+        what = f"{due.period_label}期进展报送(已被退回)"
+        state = f"退回已{late}个工作日,尚未重新报送"
+        title = f"{_PREFIX.get(target, '【退回待重报】')}{item}:{due.period_label}期报送退回{late}个工作日未重报"
+    else:
+        what = f"{due.period_label}期进展报送"
+        if due.point.offset < 0:
+            left = max(workdays_between(today, due.due_on), 1)
+            state = f"距截止还有{left}个工作日,尚未报送"
+            title = f"【提醒】{item}:{due.period_label}期报送将于{due_text}截止"
+        elif late == 0:
+            state = "今日截止,尚未报送" if today == due.due_on else f"截止日{due_text}不是工作日,请于今日报送"
+            title = f"【今日截止】{item}:请报送{due.period_label}期进展"
+        else:
+            state = f"已逾期{late}个工作日,尚未报送"
+            title = f"{_PREFIX.get(target, '【催办】')}{item}:{due.period_label}期报送已逾期{late}个工作日"
+    lines = [
+        f"事项:{due.task_number}{due.task_title}",
+        f"牵头单位:{department_name}",
+        f"内容:{what}",
+        f"截止日期:{due_text}",
+        f"状态:{state}。",
+    ]
+    if target == StepTarget.SUPERVISION_REPORT:
+        lines.append("该事项将列入下一期督查通报。")
+    return title[:300], "\n".join(lines), late
+
+
+def _link(due: Due) -> str:
+    if due.kind == "report" and due.period_id:
+        return f"/tasks/{due.task_id}/periods/{due.period_id}/report"
+    return f"/tasks/{due.task_id}"
+
+
+def notification_rows(dues: list[Due], now: datetime) -> list[dict]:
+    """One row per recipient of each due step firing, sorted so concurrent sweeps lock in one order."""
+    today = local_today(now)
+    department_ids = {due.department_id for due in dues}
+    names = dict(db.session.execute(sa.select(Department.id, Department.name).where(
+        Department.id.in_(sorted(department_ids)))).all()) if department_ids else {}
+    staff = _department_staff(department_ids) if department_ids else {}
+    office = _office_staff() if any(d.point.step.target == StepTarget.OFFICE for d in dues) else []
+    rows = []
+    for due in dues:
+        target = due.point.step.target
+        title, body, late = wording(due, today, names.get(due.department_id, ""))
+        recipients = {
+            StepTarget.LIAISON: lambda: staff.get((due.department_id, Role.LIAISON), []),
+            StepTarget.HEAD: lambda: staff.get((due.department_id, Role.HEAD), []),
+            StepTarget.OFFICE: lambda: office,
+            StepTarget.SUPERVISION_REPORT: lambda: [None],
+        }[target]()
+        for user_id in recipients:
+            rows.append({
+                "subject_key": due.subject_key, "step_key": due.point.step.key,
+                "recipient_key": f"user:{user_id}" if user_id else "supervision_report",
+                "occurrence": due.point.occurrence, "recipient_id": user_id, "task_id": due.task_id,
+                "period_id": due.period_id, "milestone_id": due.milestone_id, "department_id": due.department_id,
+                "escalation_level": due.point.step.escalation_level, "target": target, "title": title,
+                "body": body, "link": _link(due), "due_on": due.due_on, "workdays_late": late,
+                "created_at": now, "read_at": None,
+            })
+    rows.sort(key=lambda r: (r["subject_key"], r["step_key"], r["recipient_key"], r["occurrence"]))
+    return rows
+
+
+# ---- writing ---------------------------------------------------------------------------------
+
+def _chunks(values: list, size: int = _CHUNK) -> list[list]:
+    return [values[start:start + size] for start in range(0, len(values), size)]
+
+
+def insert_notifications(rows: list[dict]) -> list[int]:
+    """INSERT … ON CONFLICT DO NOTHING: the ids of the rows this call created (others existed already)."""
+    dialect = postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite
+    created = []
+    for chunk in _chunks(rows):
+        statement = (
+            dialect.insert(Notification).values(chunk)
+            .on_conflict_do_nothing(index_elements=["subject_key", "step_key", "recipient_key", "occurrence"])
+            .returning(Notification.id)
+        )
+        created += db.session.scalars(statement).all()
+    return created
+
+
+def sweep(now: datetime) -> SweepResult:
+    """One pass: create the notices due at `now` and their outbox rows; the caller commits."""
+    now = as_utc(now)
+    rows = notification_rows(find_due(now), now)
+    ids = insert_notifications(rows) if rows else []
+    notices = [notice for chunk in _chunks(sorted(ids)) for notice in db.session.scalars(
+        sa.select(Notification).where(Notification.id.in_(chunk)))]
+    by_channel = {"inbox": 0, "email": 0, "webhook": 0}
+    if notices:
+        by_channel |= outbox.enqueue_deliveries(notices, now=now)
+    listed = sum(1 for notice in notices if notice.target == StepTarget.SUPERVISION_REPORT)
+    by_channel["supervision_report"] = listed
+    return SweepResult(len(notices), dict(Counter(notice.escalation_level for notice in notices)), by_channel)
+
+
+def run_sweep(now: datetime | None = None) -> SweepResult:
+    """What the scheduler and `flask reminders sweep` do: refresh the lights, then one pass, each committed."""
+    now = as_utc(now or utcnow())
+    refresh_lights(now)
+    db.session.commit()
+    result = sweep(now)
+    db.session.commit()
+    return result
