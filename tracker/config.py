@@ -48,7 +48,9 @@ class Config:
     # sender killed mid-send leaves it to be resent once this has passed.
     DELIVERY_LEASE_SECONDS = 120
 
-    SCHEDULER_SWEEP_CRON = {"minute": "*/15"}
+    # The scheduler's reminder sweep (Asia/Shanghai): how often, and from which hour of a working day.
+    SWEEP_INTERVAL_MINUTES = 15
+    REMINDERS_FROM_HOUR = 8
     ISSUING_OFFICE = "联席会议办公室"
     PAGE_SIZE = 50
 

@@ -19,7 +19,6 @@ from tracker.reminders.outbox import deliver_pending
 from tracker.reminders.sweep import run_sweep
 
 log = logging.getLogger(__name__)
-DEFAULT_INTERVAL_MINUTES = 15
 MISFIRE_GRACE_SECONDS = 300
 
 
@@ -42,7 +41,7 @@ def deliver_job(app: Flask) -> None:
 
 
 def build_scheduler(app: Flask) -> BlockingScheduler:
-    minutes = int(app.config.get("SWEEP_INTERVAL_MINUTES", DEFAULT_INTERVAL_MINUTES))
+    minutes = int(app.config["SWEEP_INTERVAL_MINUTES"])
     scheduler = BlockingScheduler(timezone=LOCAL_TZ)
     # Missed runs collapse into one, a run never overlaps the previous one, and a run late by minutes still runs.
     options = {"coalesce": True, "max_instances": 1, "misfire_grace_time": MISFIRE_GRACE_SECONDS}
