@@ -64,11 +64,15 @@ def test_a_write_by_another_process_is_seen(db, item, login_as, app):
     """The scheduler and the CLI run in processes of their own: the counter is in the database, not in memory."""
     office = login_as(item.office)
     assert "另一进程改的标题" not in _text(office.get("/tasks/"))
+    # Read before the other app's context: the test's own objects must not load through its engine.
+    task_id = item.task.id
     other = create_app(dict(app.config))
     with other.app_context():
-        task = db.session.get(Task, item.task.id)
+        task = db.session.get(Task, task_id)
         task.title = "另一进程改的标题"
         db.session.commit()
+        db.session.remove()
+        db.engine.dispose()
     assert "另一进程改的标题" in _text(office.get("/tasks/"))
 
 

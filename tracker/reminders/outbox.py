@@ -52,8 +52,15 @@ def wants_email(user: User | None, escalation_level: int) -> bool:
     return bool(preferences.get("email", True)) and escalation_level >= int(preferences.get("email_min_level", 0))
 
 
-def enqueue_deliveries(notifications: list[Notification], *, now: datetime | None = None) -> dict[str, int]:
+# What enqueueing reads of a notice: the sweep passes the rows its INSERT returned, not loaded objects.
+ENQUEUE_COLUMNS = ("id", "recipient_id", "escalation_level", "target", "department_id", "subject_key", "step_key",
+                   "occurrence", "created_at")
+
+
+def enqueue_deliveries(notifications: list, *, now: datetime | None = None) -> dict[str, int]:
     """Create the Delivery rows of freshly flushed notices, in the caller's transaction (no commit).
+
+    `notifications`: Notification objects, or rows with their ENQUEUE_COLUMNS.
 
     Returns how many notices went to each channel ("inbox": the notice itself). A department's
     group robot gets one message per item and step, not one per recipient of it. Rows that exist
@@ -73,12 +80,12 @@ def enqueue_deliveries(notifications: list[Notification], *, now: datetime | Non
             rows.append(_row(notification, Channel.EMAIL, user.email, now))
     email_rows = len(rows)
     rows.extend(_webhook_rows(notifications, now))
-    counts[Channel.EMAIL.value] = _insert_ignoring_duplicates(rows[:email_rows])
-    counts[Channel.WEBHOOK.value] = _insert_ignoring_duplicates(rows[email_rows:])
+    counts[Channel.EMAIL.value] = _insert_deliveries(rows[:email_rows])
+    counts[Channel.WEBHOOK.value] = _insert_deliveries(rows[email_rows:])
     return counts
 
 
-def _row(notification: Notification, channel: Channel, address: str, now: datetime | None,
+def _row(notification, channel: Channel, address: str, now: datetime | None,
          webhook_id: int | None = None) -> dict:
     if notification.id is None:
         raise ValueError("flush the notifications before enqueueing their deliveries")
@@ -88,7 +95,7 @@ def _row(notification: Notification, channel: Channel, address: str, now: dateti
             "status": DeliveryStatus.PENDING, "attempts": 0, "next_attempt_at": due, "created_at": due}
 
 
-def _webhook_rows(notifications: list[Notification], now: datetime | None) -> list[dict]:
+def _webhook_rows(notifications: list, now: datetime | None) -> list[dict]:
     department_ids = {n.department_id for n in notifications if n.target in DEPARTMENT_TARGETS and n.department_id}
     endpoints = db.session.scalars(
         sa.select(WebhookEndpoint).where(
@@ -111,14 +118,14 @@ def _webhook_rows(notifications: list[Notification], now: datetime | None) -> li
     return rows
 
 
-def _endpoint_serves(endpoint: WebhookEndpoint, notification: Notification) -> bool:
+def _endpoint_serves(endpoint: WebhookEndpoint, notification) -> bool:
     """Office robots (no department) get the office's 督办 notices; a department's robot its own."""
     if notification.target == StepTarget.OFFICE:
         return endpoint.department_id is None
     return notification.target in DEPARTMENT_TARGETS and endpoint.department_id == notification.department_id
 
 
-def _already_posted(notifications: list[Notification], endpoint_ids: list[int]) -> set[tuple]:
+def _already_posted(notifications: list, endpoint_ids: list[int]) -> set[tuple]:
     posted = set()
     for subjects in _chunks(sorted({n.subject_key for n in notifications})):
         posted.update(tuple(row) for row in db.session.execute(
@@ -134,20 +141,22 @@ def _chunks(values: list, size: int = CHUNK) -> list[list]:
     return [values[start:start + size] for start in range(0, len(values), size)]
 
 
-def _insert_ignoring_duplicates(rows: list[dict]) -> int:
+def insert_ignoring_duplicates(table: sa.Table, rows: list[dict], unique: list[str], returning) -> list[sa.Row]:
+    """INSERT … ON CONFLICT (unique) DO NOTHING of many rows; the `returning` columns of the rows it created.
+
+    One executemany: SQLAlchemy sends it as multi-row INSERTs of a statement compiled once, where a
+    VALUES list built per chunk would be compiled again for every chunk (most of a large sweep's time).
+    """
     if not rows:
-        return 0
+        return []
     dialect = postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite
-    inserted = 0
-    for chunk in _chunks(rows):
-        statement = (
-            dialect.insert(Delivery)
-            .values(chunk)
-            .on_conflict_do_nothing(index_elements=["notification_id", "channel", "address"])
-            .returning(Delivery.id)
-        )
-        inserted += len(db.session.execute(statement).all())
-    return inserted
+    statement = dialect.insert(table).on_conflict_do_nothing(index_elements=unique).returning(*returning)
+    return db.session.execute(statement, rows).all()
+
+
+def _insert_deliveries(rows: list[dict]) -> int:
+    table = Delivery.__table__
+    return len(insert_ignoring_duplicates(table, rows, ["notification_id", "channel", "address"], [table.c.id]))
 
 
 # ---- sending (发送) -------------------------------------------------------------------------

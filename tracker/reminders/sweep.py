@@ -49,8 +49,10 @@ from tracker.reminders import outbox
 from tracker.reminders.models import EscalationPolicy, EscalationStep, Notification, StepCondition, StepTarget
 from tracker.reminders.policies import all_policies, builtin_default
 from tracker.reminders.workdays import add_workdays, due_label, is_workday, workdays_between
+from tracker.tasks.cache import GENERATION
 from tracker.tasks.lights import refresh_lights
 from tracker.tasks.models import (
+    DataGeneration,
     Milestone,
     MilestoneStatus,
     ProgressReport,
@@ -455,27 +457,20 @@ def _chunks(values: list, size: int = _CHUNK) -> list[list]:
     return [values[start:start + size] for start in range(0, len(values), size)]
 
 
-def insert_notifications(rows: list[dict]) -> list[int]:
-    """INSERT … ON CONFLICT DO NOTHING: the ids of the rows this call created (others existed already)."""
-    dialect = postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite
-    created = []
-    for chunk in _chunks(rows):
-        statement = (
-            dialect.insert(Notification).values(chunk)
-            .on_conflict_do_nothing(index_elements=["subject_key", "step_key", "recipient_key", "occurrence"])
-            .returning(Notification.id)
-        )
-        created += db.session.scalars(statement).all()
-    return created
+def insert_notifications(rows: list[dict]) -> list[sa.Row]:
+    """INSERT … ON CONFLICT DO NOTHING: the rows this call created (others existed already), with their
+    outbox.ENQUEUE_COLUMNS, so that nothing needs loading back."""
+    table = Notification.__table__
+    return outbox.insert_ignoring_duplicates(
+        table, rows, ["subject_key", "step_key", "recipient_key", "occurrence"],
+        [table.c[name] for name in outbox.ENQUEUE_COLUMNS])
 
 
 def sweep(now: datetime) -> SweepResult:
     """One pass: create the notices due at `now` and their outbox rows; the caller commits."""
     now = as_utc(now)
     rows = notification_rows(find_due(now), now)
-    ids = insert_notifications(rows) if rows else []
-    notices = [notice for chunk in _chunks(sorted(ids)) for notice in db.session.scalars(
-        sa.select(Notification).where(Notification.id.in_(chunk)))]
+    notices = insert_notifications(rows)
     by_channel = {"inbox": 0, "email": 0, "webhook": 0}
     if notices:
         by_channel |= outbox.enqueue_deliveries(notices, now=now)
@@ -484,10 +479,45 @@ def sweep(now: datetime) -> SweepResult:
     return SweepResult(len(notices), dict(Counter(notice.escalation_level for notice in notices)), by_channel)
 
 
+# ---- the lights ------------------------------------------------------------------------------
+
+# An item's light depends on its data and on the day. The workflow refreshes an item's light whenever it
+# changes the item, so refreshing all 30,000 every 15 minutes is needed only after the day has turned or
+# the data changed some other way (a plan published, a milestone edited, a script). Every such write
+# moves the data generation (tracker.tasks.cache), so the sweep keeps, beside it, the day and generation
+# of its last full refresh, and refreshes again only when either differs.
+_LIGHTS_DAY = "lights_day"
+_LIGHTS_GENERATION = "lights_generation"
+
+
+def refresh_lights_when_stale(now: datetime) -> int | None:
+    """Refresh every light unless nothing changed since the last full refresh; how many changed (None: skipped)."""
+    today = local_today(now)
+    stamp = dict(db.session.execute(sa.select(DataGeneration.name, DataGeneration.value).where(
+        DataGeneration.name.in_([GENERATION, _LIGHTS_DAY, _LIGHTS_GENERATION]))).all())
+    generation = stamp.get(GENERATION) or 0
+    day = int(today.strftime("%Y%m%d"))
+    if stamp.get(_LIGHTS_DAY) == day and stamp.get(_LIGHTS_GENERATION) == generation:
+        return None
+    changed = refresh_lights(now)
+    # Committing changed lights moves the generation by one (a write to tasks). Should anyone else commit in
+    # the meantime it moves further, the stamp no longer matches, and the next pass refreshes once more.
+    _stamp_lights(day, generation + 1 if changed else generation)
+    return changed
+
+
+def _stamp_lights(day: int, generation: int) -> None:
+    dialect = postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite
+    statement = dialect.insert(DataGeneration.__table__)
+    db.session.execute(
+        statement.on_conflict_do_update(index_elements=["name"], set_={"value": statement.excluded.value}),
+        [{"name": _LIGHTS_DAY, "value": day}, {"name": _LIGHTS_GENERATION, "value": generation}])
+
+
 def run_sweep(now: datetime | None = None) -> SweepResult:
-    """What the scheduler and `flask reminders sweep` do: refresh the lights, then one pass, each committed."""
+    """What the scheduler and `flask reminders sweep` do: refresh the lights if stale, then one pass, each committed."""
     now = as_utc(now or utcnow())
-    refresh_lights(now)
+    refresh_lights_when_stale(now)
     db.session.commit()
     result = sweep(now)
     db.session.commit()
