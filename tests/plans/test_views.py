@@ -81,6 +81,12 @@ def test_office_edits_a_task_then_publishes_it_under_its_new_lead(office_client,
     section = page.split('data-testid="lead-市财政局"')[1].split("</section>")[0]
     assert "创新平台建设行动" in section
     assert "待指定牵头单位" in page and "科技服务能力提升行动" in page
+    # The item's own page, whose history starts with the publication and its co-departments.
+    item_page = office_client.get(f"/tasks/{task.id}")
+    assert item_page.status_code == 200
+    history = item_page.get_data(as_text=True).split('data-testid="history"')[1]
+    assert "随方案发布" in history and "配合单位" in history
+    assert all(city in history for city in ("南京市", "无锡市", "常州市", "苏州市", "镇江市"))
 
 
 def test_a_page_older_than_the_draft_is_refused(office_client, db, draft):

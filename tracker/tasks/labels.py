@@ -43,6 +43,8 @@ SUBJECT = {ReviewSubject.REPORT: _l("进展报送"), ReviewSubject.MILESTONE: _l
            ReviewSubject.COMPLETION: _l("销号申请")}
 
 ACTIONS = {
+    "task.published": _l("随方案发布"),
+    "task.lead_assigned": _l("指定牵头单位"),
     "task.signed": _l("签收"),
     "report.created": _l("新建报送"),
     "report.saved": _l("保存报送"),
@@ -65,6 +67,10 @@ ACTIONS = {
     "coordination.resolved": _l("协调办结"),
 }
 FIELDS = {
+    "number": _l("序号"),
+    "title": _l("事项"),
+    "lead": _l("牵头单位"),
+    "co": _l("配合单位"),
     "state": _l("状态"),
     "status": _l("状态"),
     "progress_status": _l("进展状态"),
@@ -110,6 +116,8 @@ def value_label(field: str, value, object_type: str = "") -> str:
     table = _STATE_TABLES.get(object_type, {}) if field in ("state", "status") else _VALUE_TABLES.get(field, {})
     if isinstance(value, dict):
         return "、".join(f"{k}: {v:g}" if isinstance(v, float) else f"{k}: {v}" for k, v in value.items()) or "—"
+    if isinstance(value, (list, tuple)):
+        return "、".join(str(table.get(v, v)) for v in value) or "—"
     return str(table.get(value, value))
 
 
