@@ -102,8 +102,6 @@ def navigation() -> list[tuple[str, str, tuple]]:
         ("tasks.review_queue", _("待审核"), (Role.REVIEWER,)),
         ("reports.index", _("督查通报"), (Role.OFFICE, Role.ADMIN, Role.LEADER, Role.REVIEWER)),
         ("reminders.policies", _("提醒规则"), (Role.OFFICE, Role.ADMIN)),
-        ("reminders.deliveries", _("发送记录"), (Role.OFFICE, Role.ADMIN)),
-        ("reminders.webhooks", _("群机器人"), (Role.OFFICE, Role.ADMIN)),
         ("admin.departments", _("单位"), (Role.ADMIN,)),
         ("admin.users", _("用户"), (Role.ADMIN,)),
         ("admin.calendar", _("节假日"), (Role.ADMIN,)),

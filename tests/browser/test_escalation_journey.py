@@ -59,21 +59,23 @@ def test_head_reads_an_escalation_follows_it_and_marks_it_read(page, late_items)
         assert line in body, body
     shoot(page, JOURNEY, "2-inbox", phone=True)
 
-    # The notice leads to the item's report for that period, still unfiled.
-    notice.get_by_role("link", name=title).click()
+    # The notice leads to the item's report for that period, still unfiled; following it reads it.
+    notice.get_by_role("button", name=title).click()
     page.wait_for_url(f"**/tasks/{task.id}/periods/{period.id}/report")
     expect(page.locator("h1")).to_have_text("进展报送 · 2025-09")
     expect(page.get_by_test_id("report-state")).to_have_text("未填报")
     expect(page.get_by_role("link", name="(三) 建设科技成果转化平台")).to_be_visible()
+    expect(badge).to_have_text("1")
     shoot(page, JOURNEY, "3-item", phone=True)
 
-    # Back in the inbox the head marks it read: the count drops, the other notice stays unread.
-    page.go_back()
-    page.wait_for_url("**/inbox/")
-    notice.get_by_role("button", name="标为已读").click()
-    page.wait_for_url("**/inbox/")
-    expect(badge).to_have_text("1")
+    # Back in the inbox the opened notice is read; the head marks the other read without opening it.
+    page.goto(page.url.split("/tasks/")[0] + "/inbox/")
     expect(notice).to_have_class("notice")
+    other = page.get_by_test_id("notice").filter(has_text="培育高新技术企业")
+    expect(other).to_have_class("notice unread")
+    other.get_by_role("button", name="标为已读").click()
+    page.wait_for_url("**/inbox/")
+    expect(badge).to_have_count(0)
+    expect(other).to_have_class("notice")
     expect(notice.get_by_role("button", name="标为已读")).to_have_count(0)
-    expect(page.get_by_test_id("notice").filter(has_text="培育高新技术企业")).to_have_class("notice unread")
     shoot(page, JOURNEY, "4-read", phone=True)

@@ -72,3 +72,21 @@ def test_the_inbox_shows_only_ones_own_notices(db, make, login_as, liaison):
     make_notification(db, other, task=make.task(title="别人的任务"))
     page = login_as(liaison).get("/inbox/").get_data(as_text=True)
     assert "别人的任务" not in page and "没有消息" in page
+
+
+def test_opening_a_notice_reads_it_and_leads_to_its_item(db, make, login_as, liaison):
+    task = make.task(title="培育高新技术企业")
+    notice = make_notification(db, liaison, task=task)
+    client = login_as(liaison)
+    response = client.post_form(f"/inbox/{notice.id}/open")
+    assert response.status_code == 302 and response.location == f"/tasks/{task.id}"
+    db.session.expire_all()
+    assert db.session.get(Notification, notice.id).read_at is not None
+
+
+def test_a_notice_never_leads_off_the_site(db, make, login_as, liaison):
+    notice = make_notification(db, liaison, task=make.task())
+    notice.link = "//evil.example.com/phish"
+    db.session.commit()
+    response = login_as(liaison).post_form(f"/inbox/{notice.id}/open")
+    assert response.location == "/inbox/"

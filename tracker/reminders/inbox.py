@@ -4,6 +4,7 @@ from __future__ import annotations
 from datetime import datetime
 
 import sqlalchemy as sa
+from flask import url_for
 from flask_login import current_user
 
 from tracker.clock import utcnow
@@ -32,6 +33,12 @@ def notices_for(user) -> list[Notification]:
         .order_by(Notification.created_at.desc(), Notification.id.desc())
         .limit(PAGE_LIMIT)
     ).all()
+
+
+def safe_link(notice: Notification) -> str:
+    """The notice's page on this site; anything else (a host, a scheme) falls back to the inbox."""
+    link = notice.link or ""
+    return link if link.startswith("/") and not link.startswith("//") else url_for("reminders.inbox")
 
 
 def mark_read(notice: Notification, *, now: datetime | None = None) -> None:

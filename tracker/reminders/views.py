@@ -25,15 +25,29 @@ def inbox():
     return render_template("reminders/inbox.html", notices=inbox_service.notices_for(current_user))
 
 
-@bp.post("/<int:notification_id>/read")
-@login_required
-def mark_read(notification_id: int):
+def _own_notice(notification_id: int) -> Notification:
     notice = db.get_or_404(Notification, notification_id)
     if notice.recipient_id != current_user.id:
         abort(404)
-    inbox_service.mark_read(notice)
+    return notice
+
+
+@bp.post("/<int:notification_id>/read")
+@login_required
+def mark_read(notification_id: int):
+    inbox_service.mark_read(_own_notice(notification_id))
     db.session.commit()
     return redirect(url_for("reminders.inbox"))
+
+
+@bp.post("/<int:notification_id>/open")
+@login_required
+def open_notice(notification_id: int):
+    """Following a notice to its item reads it: the unread count is what is still to be looked at."""
+    notice = _own_notice(notification_id)
+    inbox_service.mark_read(notice)
+    db.session.commit()
+    return redirect(inbox_service.safe_link(notice))
 
 
 @bp.post("/read-all")
