@@ -2,8 +2,8 @@
 
 `enqueue_deliveries` adds one Delivery row per notice and external channel inside the sweep's
 transaction. `deliver_pending` sends what is due, committing after each delivery, so a process
-killed mid-run loses at most the delivery in flight, which is sent again on the next run: delivery
-is at least once, and every resend carries the same Message-ID / idempotency key.
+killed mid-run loses at most the delivery in flight, which is sent again once its claim lapses:
+delivery is at least once, and every resend carries the same Message-ID / idempotency key.
 """
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ from tracker.audit.services import record
 from tracker.auth.models import User
 from tracker.clock import utcnow
 from tracker.extensions import db
-from tracker.reminders.channels import DeliveryError, notice_from
+from tracker.reminders.channels import DeliveryError, Notice, notice_from
 from tracker.reminders.channels.email import SmtpSettings, build_email, message_id, send_email
 from tracker.reminders.channels.webhook import build_request, post
 from tracker.reminders.models import (
@@ -38,6 +38,8 @@ log = logging.getLogger(__name__)
 
 DUE_STATUSES = (DeliveryStatus.PENDING, DeliveryStatus.FAILED)
 CHUNK = 500
+# Deliveries a sender claims at once, at most (see batch_size).
+MAX_BATCH = 50
 MAX_BACKOFF = timedelta(hours=12)
 DEPARTMENT_TARGETS = (StepTarget.LIAISON, StepTarget.HEAD)
 
@@ -191,14 +193,40 @@ class _Budget:
         self.left = limit
         self.lock = threading.Lock()
 
-    def take(self) -> bool:
+    def take(self, wanted: int) -> int:
+        """How many of `wanted` deliveries the caller may claim (0: the budget is spent)."""
         with self.lock:
             if self.left is None:
-                return True
-            if self.left <= 0:
-                return False
-            self.left -= 1
-            return True
+                return wanted
+            granted = min(wanted, self.left)
+            self.left -= granted
+            return granted
+
+    def give_back(self, unused: int) -> None:
+        with self.lock:
+            if self.left is not None:
+                self.left += unused
+
+
+@dataclass(frozen=True)
+class _Job:
+    """A claimed delivery with all its sender needs, read before sending: no ORM object outlives a commit."""
+
+    id: int
+    attempts: int
+    channel: Channel
+    address: str
+    notice: Notice
+    message_id: str
+    recipient_name: str
+    endpoint: WebhookEndpoint | None
+
+
+def batch_size(settings: SendSettings) -> int:
+    """Deliveries one sender claims at once: a claim is one statement and commit instead of one per delivery,
+    yet the whole batch, every message taking its full timeout, is sent well within the claim's lease."""
+    slowest = max(settings.smtp.timeout, settings.webhook_timeout, 0.001)
+    return max(1, min(MAX_BATCH, int(settings.lease.total_seconds() / 2 / slowest)))
 
 
 def deliver_pending(now: datetime | None = None, limit: int | None = None, *,
@@ -206,24 +234,29 @@ def deliver_pending(now: datetime | None = None, limit: int | None = None, *,
     """Send every due delivery (or only `ids`) in a few parallel senders; returns counts by outcome.
 
     Call it after committing the notices: each sender has its own session and transaction. A slow
-    recipient holds one sender for at most the channel's timeout; the others carry on.
+    recipient holds one sender, and the few deliveries it claimed with it, for at most the channel's
+    timeout each; the other senders carry on.
     """
     app = current_app._get_current_object()
     settings = SendSettings.from_config(app.config)
     now = now or utcnow()
     budget = _Budget(limit)
+    size = batch_size(settings)
     outcomes: Counter[str] = Counter()
     lock = threading.Lock()
 
     def sender() -> None:
         with app.app_context():
             try:
-                while budget.take():
-                    outcome = _deliver_next(now, settings, ids)
-                    if outcome is None:
+                while granted := budget.take(size):
+                    jobs = _claim(now, settings, ids, granted)
+                    budget.give_back(granted - len(jobs))
+                    if not jobs:
                         return
-                    with lock:
-                        outcomes[outcome] += 1
+                    for job in jobs:
+                        outcome = _deliver(job, now, settings)
+                        with lock:
+                            outcomes[outcome] += 1
             finally:
                 db.session.remove()
 
@@ -234,77 +267,84 @@ def deliver_pending(now: datetime | None = None, limit: int | None = None, *,
             for status in (DeliveryStatus.SENT, DeliveryStatus.FAILED, DeliveryStatus.ABANDONED)}
 
 
-def _due(now: datetime, ids: list[int] | None) -> sa.Select:
+def _due(now: datetime, ids: list[int] | None, size: int) -> sa.Select:
     query = (
         sa.select(Delivery.id)
         .where(Delivery.status.in_(DUE_STATUSES), Delivery.next_attempt_at <= now)
         .order_by(Delivery.next_attempt_at, Delivery.id)
-        .limit(1)
+        .limit(size)
     )
     return query.where(Delivery.id.in_(ids)) if ids is not None else query
 
 
-def _claim(now: datetime, settings: SendSettings, ids: list[int] | None) -> Delivery | None:
-    """Take one due delivery so that no other sender, in any process, sends it at the same time.
+def _claim(now: datetime, settings: SendSettings, ids: list[int] | None, size: int) -> list[_Job]:
+    """Take up to `size` due deliveries so that no other sender, in any process, sends them meanwhile.
 
-    PostgreSQL: a row lock held until this delivery's commit; a killed sender's lock goes with its
-    connection, so a restart resends at once. SQLite has no row locks: the claim pushes
-    next_attempt_at a lease ahead and commits, and a killed sender's claim lapses with the lease.
+    The claim pushes next_attempt_at a lease ahead and commits; each delivery's outcome is committed as
+    soon as it is known, and a killed sender's unsent claims lapse with the lease and are sent again.
+    PostgreSQL skips the rows another sender is claiming at the same moment (SKIP LOCKED); SQLite
+    writes one transaction at a time.
     """
+    due = _due(now, ids, size)
     if db.session.get_bind().dialect.name == "postgresql":
-        delivery_id = db.session.scalar(_due(now, ids).with_for_update(skip_locked=True))
-    else:
-        delivery_id = db.session.scalar(
-            sa.update(Delivery)
-            .where(Delivery.id == _due(now, ids).scalar_subquery(), Delivery.status.in_(DUE_STATUSES))
-            .values(next_attempt_at=now + settings.lease)
-            .returning(Delivery.id)
-            .execution_options(synchronize_session=False)
-        )
-        db.session.commit()
-    return db.session.get(Delivery, delivery_id) if delivery_id is not None else None
-
-
-def _deliver_next(now: datetime, settings: SendSettings, ids: list[int] | None) -> str | None:
-    delivery = _claim(now, settings, ids)
-    if delivery is None:
-        db.session.rollback()
-        return None
-    try:
-        _send(delivery, settings)
-    except DeliveryError as error:
-        _record_failure(delivery, str(error), now, settings)
-    except Exception as error:  # noqa: BLE001 — a bug in one message must not stop the others
-        log.exception("delivery %s failed unexpectedly", delivery.id)
-        _record_failure(delivery, f"{type(error).__name__}: {error}", now, settings)
-    else:
-        delivery.attempts += 1
-        delivery.status = DeliveryStatus.SENT
-        delivery.delivered_at = utcnow()
-        delivery.last_error = None
-    outcome = delivery.status.value
+        due = due.with_for_update(skip_locked=True)
+    # The status is checked in the subquery only: repeated outside, it leads SQLite to walk every pending row
+    # by the status index instead of fetching the few chosen ones by id.
+    table = Delivery.__table__  # plain Core statements: the ORM's bulk-update machinery costs more than the send
+    claimed = db.session.scalars(
+        table.update().where(table.c.id.in_(due.scalar_subquery()))
+        .values(next_attempt_at=now + settings.lease).returning(table.c.id)
+    ).all()
     db.session.commit()
-    return outcome
+    if not claimed:
+        return []
+    rows = db.session.execute(
+        sa.select(Delivery.id, Delivery.attempts, Delivery.channel, Delivery.address, Notification, User.name,
+                  WebhookEndpoint)
+        .join(Notification, Notification.id == Delivery.notification_id)
+        .outerjoin(User, User.id == Notification.recipient_id)
+        .outerjoin(WebhookEndpoint, WebhookEndpoint.id == Delivery.webhook_id)
+        .where(Delivery.id.in_(claimed))
+        .order_by(Delivery.id)
+    ).all()
+    jobs = [_Job(delivery_id, attempts, channel, address, notice_from(notification, settings.base_url),
+                 message_id(notification.id, delivery_id, settings.base_url), name or "", endpoint)
+            for delivery_id, attempts, channel, address, notification, name, endpoint in rows]
+    db.session.expunge_all()  # the endpoints travel with their jobs; nothing is lazily loaded after this
+    db.session.commit()
+    return jobs
 
 
-def _send(delivery: Delivery, settings: SendSettings) -> None:
-    notification = delivery.notification
-    notice = notice_from(notification, settings.base_url)
-    if delivery.channel == Channel.EMAIL:
-        recipient = db.session.get(User, notification.recipient_id) if notification.recipient_id else None
-        message = build_email(
-            notice, to=delivery.address, recipient_name=recipient.name if recipient else "",
-            sender=settings.smtp.sender, msg_id=message_id(notification.id, delivery.id, settings.base_url),
-        )
+def _deliver(job: _Job, now: datetime, settings: SendSettings) -> str:
+    try:
+        _send(job, settings)
+    except DeliveryError as error:
+        values = _failure(job, str(error), now, settings)
+    except Exception as error:  # noqa: BLE001 — a bug in one message must not stop the others
+        log.exception("delivery %s failed unexpectedly", job.id)
+        values = _failure(job, f"{type(error).__name__}: {error}", now, settings)
+    else:
+        values = {"status": DeliveryStatus.SENT, "attempts": job.attempts + 1, "delivered_at": utcnow(),
+                  "last_error": None}
+    table = Delivery.__table__
+    db.session.execute(table.update().where(table.c.id == job.id).values(**values))
+    db.session.commit()
+    return values["status"].value
+
+
+def _send(job: _Job, settings: SendSettings) -> None:
+    if job.channel == Channel.EMAIL:
+        message = build_email(job.notice, to=job.address, recipient_name=job.recipient_name,
+                              sender=settings.smtp.sender, msg_id=job.message_id)
         send_email(message, settings.smtp)
-    elif delivery.channel == Channel.WEBHOOK:
-        endpoint = db.session.get(WebhookEndpoint, delivery.webhook_id) if delivery.webhook_id else None
+    elif job.channel == Channel.WEBHOOK:
+        endpoint = job.endpoint
         if endpoint is None or not endpoint.is_active:
             raise DeliveryError("webhook endpoint removed or disabled")
-        request = build_request(notice, url=endpoint.url, fmt=endpoint.format, secret=endpoint.secret)
+        request = build_request(job.notice, url=endpoint.url, fmt=endpoint.format, secret=endpoint.secret)
         post(request, endpoint.format, settings.webhook_timeout)
     else:
-        raise DeliveryError(f"channel {delivery.channel} has no sender")
+        raise DeliveryError(f"channel {job.channel} has no sender")
 
 
 def retry_delay(attempts: int, retry_seconds: float) -> timedelta:
@@ -312,14 +352,14 @@ def retry_delay(attempts: int, retry_seconds: float) -> timedelta:
     return min(timedelta(seconds=retry_seconds * 2 ** max(attempts - 1, 0)), MAX_BACKOFF)
 
 
-def _record_failure(delivery: Delivery, error: str, now: datetime, settings: SendSettings) -> None:
-    delivery.attempts += 1
-    delivery.last_error = error[:2000]
-    if delivery.attempts >= settings.max_attempts:
-        delivery.status = DeliveryStatus.ABANDONED
-    else:
-        delivery.status = DeliveryStatus.FAILED
-        delivery.next_attempt_at = now + retry_delay(delivery.attempts, settings.retry_seconds)
+def _failure(job: _Job, error: str, now: datetime, settings: SendSettings) -> dict:
+    """The delivery's new columns after a failed attempt: retried later with backoff, or abandoned."""
+    attempts = job.attempts + 1
+    values = {"attempts": attempts, "last_error": error[:2000]}
+    if attempts >= settings.max_attempts:
+        return values | {"status": DeliveryStatus.ABANDONED}
+    retry_at = now + retry_delay(attempts, settings.retry_seconds)
+    return values | {"status": DeliveryStatus.FAILED, "next_attempt_at": retry_at}
 
 
 # ---- the office's delivery log (投递记录) ------------------------------------------------------

@@ -1,0 +1,76 @@
+"""What a pass costs when nothing is due: a few statements however many items, and the lights still follow
+the calendar and every change."""
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import sqlalchemy as sa
+
+from tests.reminders.sweep_support import beijing
+from tracker.reminders.sweep import run_sweep
+from tracker.tasks.models import Light, ReportingPeriod, Task
+
+
+def _statements(db, action) -> list[str]:
+    statements = []
+    listener = lambda *args: statements.append(args[2])  # noqa: E731
+    sa.event.listen(db.engine, "before_cursor_execute", listener)
+    try:
+        action()
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", listener)
+    return statements
+
+
+def _late_items(make, plan, department, count: int) -> list[Task]:
+    return [make.task(plan, lead=department) for _ in range(count)]
+
+
+def test_a_pass_with_nothing_due_takes_the_same_few_statements_for_ten_or_sixty_items(db, make):
+    kjj = make.department("市科技局")
+    make.liaison(kjj, "kjj", email="kjj@example.gov.cn")
+    plan = make.plan()
+    make.period(plan, "2025-09", starts_on=date(2025, 9, 1), ends_on=date(2025, 9, 30), due_on=date(2025, 9, 25))
+    _late_items(make, plan, kjj, 10)
+    morning = beijing(date(2025, 9, 26))
+    assert run_sweep(morning).created == 10  # one working day late: each liaison hears once
+    few = _statements(db, lambda: run_sweep(morning + timedelta(minutes=15)))
+
+    _late_items(make, plan, kjj, 50)
+    assert run_sweep(morning + timedelta(minutes=30)).created == 50
+    many = _statements(db, lambda: run_sweep(morning + timedelta(minutes=45)))
+
+    assert len(few) == len(many) <= 12
+    # Nothing was written since the last pass: every item's light stands, none is read to be judged again.
+    assert not any("tasks.light" in statement for statement in few + many)
+    reds = db.session.scalar(sa.select(sa.func.count()).select_from(Task).where(Task.light == Light.RED))
+    assert reds == 60  # the 50 new items' lights were refreshed by the pass after they were added
+
+
+def _light(db, task) -> Light:
+    db.session.expire_all()
+    return db.session.get(Task, task.id).light
+
+
+def test_lights_follow_the_day_and_any_change_without_being_recomputed_every_pass(db, make):
+    kjj = make.department("市科技局")
+    make.liaison(kjj, "kjj")
+    plan = make.plan()
+    period = make.period(plan, "2025-09", starts_on=date(2025, 9, 1), ends_on=date(2025, 9, 30),
+                         due_on=date(2025, 9, 25))
+    [task] = _late_items(make, plan, kjj, 1)
+
+    run_sweep(beijing(date(2025, 9, 23)))
+    assert _light(db, task) == Light.YELLOW  # due within 3 working days
+    run_sweep(beijing(date(2025, 9, 23)) + timedelta(minutes=15))
+    assert _light(db, task) == Light.YELLOW
+
+    run_sweep(beijing(date(2025, 9, 26)))  # nothing was written since: the new day alone turns it red
+    assert _light(db, task) == Light.RED
+
+    # A change made outside the reporting workflow (here straight in the database) shows at the next pass.
+    db.session.execute(sa.update(ReportingPeriod).where(ReportingPeriod.id == period.id)
+                       .values(due_on=date(2025, 10, 20)))
+    db.session.commit()
+    run_sweep(beijing(date(2025, 9, 26)) + timedelta(minutes=15))
+    assert _light(db, task) == Light.GREEN
