@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.journey_support import shoot, tab_to
+from tests.browser.journey_support import DESKTOP, PHONE, shoot, tab_to
 from tests.conftest import browser_login
 from tests.reports.conftest import build_scenario
 from tests.reports.pdf_support import pdf_text
@@ -42,13 +42,23 @@ def test_office_generates_previews_and_downloads_the_supervision_report(page, ma
     expect(row).to_contain_text("督查通报〔2025〕3号")
     shoot(page, JOURNEY, "2-generated", phone=True)
 
-    # The preview of that period: the same layout as the PDF, departments ranked.
-    page.goto("/reports/preview?period=2025-03")
+    # The preview of that period, chosen on the page: the same layout as the PDF, departments ranked,
+    # and a way back to the report page.
+    preview = page.get_by_test_id("preview-form")
+    preview.get_by_label("通报期").fill("2025-03")
+    preview.get_by_role("button", name="预览(不存档)").click()
+    page.wait_for_url("**/reports/preview?*period=2025-03*")
     expect(page.get_by_text("各单位报送情况及排名")).to_be_visible()
     expect(page.get_by_text("市科技局").first).to_be_visible()
     shoot(page, JOURNEY, "3-preview")
-    page.go_back()
-    page.wait_for_url("**/reports/**")
+    page.get_by_test_id("preview-bar").get_by_role("link", name="← 返回督查通报与台账").click()
+    page.wait_for_url("**/reports/")
+
+    # On a phone the archived report's links are on screen, not beyond a sideways scroll.
+    page.set_viewport_size(PHONE)
+    box = row.get_by_role("link", name="下载").bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"]
+    page.set_viewport_size(DESKTOP)
 
     # The archived PDF, downloaded as a user would, says the period and names the departments.
     with page.expect_download() as download_info:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+import html
 import os
 import re
 from pathlib import Path
@@ -118,6 +119,23 @@ def test_office_generates_previews_and_downloads(app, db, office_client, scenari
     inline = office_client.get("/reports/preview?period=2025-03&format=pdf")
     assert inline.mimetype == "application/pdf" and inline.headers["Content-Disposition"].startswith("inline")
     assert len(_archived(db)) == 1  # a preview is not archived
+
+
+def test_any_period_and_any_department_can_be_previewed_and_the_preview_leads_back(app, leader_client, scenario):
+    page = leader_client.get("/reports/").get_data(as_text=True)
+    department = scenario.departments["市科技局"]
+    assert 'data-testid="preview-form"' in page and "调度单:市科技局" in page
+
+    sheet = leader_client.get(f"/reports/preview?period=2025-02&department={department.id}&format=html")
+    assert sheet.status_code == 200 and "市科技局" in sheet.get_data(as_text=True)
+    hrefs = [html.unescape(href) for href in re.findall(r'<a href="([^"]+)"', sheet.get_data(as_text=True))]
+    assert "/reports/" in hrefs  # the way back to the report page
+    [as_pdf] = [href for href in hrefs if "format=pdf" in href]
+    assert "period=2025-02" in as_pdf and f"department={department.id}" in as_pdf
+    pdf = leader_client.get(as_pdf)
+    assert pdf.mimetype == "application/pdf" and pdf.data.startswith(b"%PDF")
+    bad = leader_client.get("/reports/preview?period=2025-13", follow_redirects=True)
+    assert "通报期应写作" in bad.get_data(as_text=True)
 
 
 def test_office_generates_dispatch_and_ledger_from_the_page(app, db, office_client, scenario):

@@ -23,13 +23,21 @@ def test_percent_bars_label_each_department_and_escape_names():
     assert widths[1] > widths[3] > 0
 
 
+
+def test_average_label_is_drawn_inside_the_chart_not_cut_off_at_its_top():
+    root = ET.fromstring(charts.percent_bars([("市科技局", 95.0), ("市财政局", 40.0)], reference=67.5))
+    label = next(node for node in root.iter(f"{SVG}text") if node.text == "平均 67.5%")
+    # The label's baseline sits at least its font size below the top edge, so its glyphs show whole.
+    assert float(label.get("y")) >= float(label.get("font-size"))
+
+
 def test_lights_donut_counts_and_shares():
     svg = charts.lights_donut(3, 5, 12)
     texts = _texts(svg)
     assert "20" in texts
     assert "红灯 3 项(15.0%)" in texts and "绿灯 12 项(60.0%)" in texts
     assert len(list(ET.fromstring(svg).iter(f"{SVG}path"))) == 3
-    assert "事项" in _texts(charts.lights_donut(0, 0, 0))
+    assert "在办事项" in _texts(charts.lights_donut(0, 0, 0))
 
 
 def test_target_bars_show_reached_against_target():

@@ -104,6 +104,27 @@ def test_red_list_says_why_and_how_many_working_days(app, scenario):
     assert all(item.workdays_overdue == 11 for item in unfiled_in_march)
 
 
+
+def test_lights_count_only_items_in_progress(app, scenario):
+    summary = figures.summary(figures.parse_period("2025-03"), TODAY)
+    in_progress = [task for task, _name in scenario.tasks if task.id not in scenario.closed_in]
+    # The closed item was green: it has no light any more, so the donut's total is the items in progress.
+    assert summary.red.value + summary.yellow.value + summary.green.value == len(in_progress)
+    assert summary.green.value == sum(1 for task in in_progress if scenario.lights[task.id] == Light.GREEN)
+
+
+def test_red_list_cut_keeps_the_longest_overdue_and_counts_them_all(app, make):
+    plan = make.plan("督办方案")
+    department = make.department("市督办局")
+    for month in (6, 2, 9, 4, 11):
+        task = make.task(plan, lead=department, light=Light.RED, light_reason="年度任务逾期", title=f"{month}月任务")
+        make.milestone(task, year=2024, due_on=date(2024, month, 10))
+    listing = figures.red_list(TODAY, limit=3)
+    assert (listing.total, listing.rest, listing.cut) == (5, 2, True)
+    assert [item.title for item in listing.rows] == ["2月任务", "4月任务", "6月任务"]
+    assert all(item.workdays_overdue > 0 for item in listing.rows)
+
+
 def test_targets_show_reached_against_plan_target(app, make, scenario):
     task = scenario.tasks[1][0]
     make.target(task, name="高新技术企业", value=1200, unit="家", reached_value=1010)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 
 import pytest
 
@@ -12,11 +13,16 @@ from tracker.reports.pdf import FetchRefused, LAYOUT_FOLDER, check_url, html_to_
 from tracker.tasks.models import FILED_REPORT_STATES, Light
 
 
-def _render(tmp_path, label="2025-03", name="report.pdf"):
-    report = supervision.prepare(figures.parse_period(label), today=TODAY)
+def _render(tmp_path, label="2025-03", name="report.pdf", **options):
+    report = supervision.prepare(figures.parse_period(label), today=TODAY, **options)
     path = tmp_path / name
     path.write_bytes(supervision.render_pdf(report))
     return path
+
+
+def _flat(text: str) -> str:
+    """The PDF's text without the line breaks and spaces of its layout: a phrase wrapped in a cell reads whole."""
+    return re.sub(r"\s+", "", text)
 
 
 def _rates(scenario, label):
@@ -36,7 +42,7 @@ def test_pdf_states_the_figures_and_ranks_departments_as_the_database_does(app, 
     assert "重点工作督查通报" in text and "各单位报送情况及排名" in text
     assert f"应报送进展 {due} 件,按时报送 {on_time} 件,按时报送率 {100 * on_time / due:.1f}%" in text
     red = sum(1 for light in scenario.lights.values() if light == Light.RED)
-    assert f"目前红灯事项 {red} 项" in text
+    assert f"目前在办事项中红灯 {red} 项" in text
     table = text[text.index("二、各单位报送情况及排名"):text.index("排名依据")]
     lines = [line.split() for line in table.splitlines() if re.match(r"\s*\d+\s+市", line)]
     lines = [line for line in lines if len(line) == 10]
@@ -47,6 +53,37 @@ def test_pdf_states_the_figures_and_ranks_departments_as_the_database_does(app, 
         assert float(line[5].rstrip("%")) == round(rates[line[1]], 1)
     best = max(rates.values())
     assert [line[0] for line in lines if rates[line[1]] == best] == ["1"] * list(rates.values()).count(best)
+
+
+
+def test_long_lists_are_cut_with_the_rest_counted_and_sent_to_the_ledger(app, make, db, scenario, tmp_path):
+    plan = make.plan("长名单方案")
+    department = make.department("市督办局")
+    for index in range(12):
+        task = make.task(plan, lead=department, light=Light.RED, light_reason="年度任务逾期", title=f"督办任务{index:02d}")
+        make.milestone(task, year=2024, due_on=date(2024, 1 + index, 5))
+        make.target(task, name=f"目标{index:02d}", value=100, reached_value=index)
+        add_coordination(db, task, department, f"协调问题{index:02d}")
+    path = _render(tmp_path, list_limit=5)
+    text = pdf_text(path)
+    red = sum(1 for light in scenario.lights.values() if light == Light.RED) + 12
+    assert f"共有红灯事项{red}项" in _flat(text)
+    assert f"以下列出逾期最久的5项,其余{red - 5}项见重点任务台账" in _flat(text)
+    # The five overdue longest, oldest milestone first; the other seven are left to the ledger.
+    assert re.findall(r"督办任务\d\d", text[text.index("三、红灯事项"):text.index("四、量化目标进展")]) == [
+        f"督办任务{index:02d}" for index in range(5)]
+    assert "共有量化目标12项,以下列出完成进度最低的5项,其余7项见重点任务台账" in _flat(text)
+    assert "本期需协调事项共12项,以下列出提出最早的5项" in _flat(text)
+    assert len(re.findall(r"协调问题\d\d", text)) == 5
+
+
+def test_large_target_values_are_written_in_wan_and_yi(app, make, tmp_path):
+    task = make.task(make.plan("投资方案"), lead=make.department("市投资局"))
+    make.target(task, name="技术合同成交额", value=30_000_000_000, unit="元", reached_value=22_822_863_194)
+    make.target(task, name="高新技术企业", value=1200, unit="家", reached_value=1010)
+    text = pdf_text(_render(tmp_path))
+    assert re.search(r"技术合同成交额.*228\.2亿元\s+300亿元\s+76\.1%", text)
+    assert re.search(r"高新技术企业.*1,010家\s+1,200家\s+84\.2%", text)
 
 
 def test_cjk_font_is_embedded_and_subsetted(app, scenario, tmp_path):
@@ -88,9 +125,9 @@ def test_user_text_is_escaped_and_nothing_is_fetched(app, db, make, scenario, tm
         sheet = dispatch.prepare(scenario.departments[name], figures.parse_period("2025-03"), TODAY)
         (tmp_path / "sheet.pdf").write_bytes(dispatch.render_pdf(sheet))
     assert server.requests == []
-    text = pdf_text(path)
+    text = _flat(pdf_text(path))
     assert "<script>alert(1)</script>推进任务" in text
-    assert '<link rel="stylesheet"' in text
+    assert '<linkrel="stylesheet"' in text
     assert "<script>alert(1)</script>推进任务" in pdf_text(tmp_path / "sheet.pdf")
 
 

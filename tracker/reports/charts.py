@@ -41,7 +41,8 @@ def percent_bars(rows: list[tuple[str, float | None]], *, title: str = "", width
 
     `reference` draws a dashed line at that percentage (e.g. the overall rate).
     """
-    gap, top = 6, 24 if title else 6
+    # Room above the bars for the reference line's label, which would otherwise be cut off at the top.
+    gap, top = 6, (24 if title else 6) + (14 if reference is not None else 0)
     height = top + len(rows) * (bar_height + gap) + 8
     span = width - label_width - 56
     body = [_text(0, 14, title, weight="bold", size=12)] if title else []
@@ -65,7 +66,7 @@ def percent_bars(rows: list[tuple[str, float | None]], *, title: str = "", width
 
 
 def lights_donut(red: int, yellow: int, green: int, *, title: str = "", size: int = 180) -> str:
-    """A donut of the items' lights (红黄绿灯) with the total in its middle and a legend beside it."""
+    """A donut of the lights (红黄绿灯) of the items in progress, their total in its middle, a legend beside it."""
     counts = {"red": red, "yellow": yellow, "green": green}
     total = sum(counts.values())
     radius, thickness = size / 2 - 10, size / 5
@@ -87,7 +88,7 @@ def lights_donut(red: int, yellow: int, green: int, *, title: str = "", size: in
         body.append(_arc(cx, cy, radius - thickness / 2, angle, angle + 2 * math.pi * share, thickness, COLOURS[name]))
         angle += 2 * math.pi * share
     body.append(_text(cx, cy + 2, _number(total), anchor="middle", size=20, weight="bold"))
-    body.append(_text(cx, cy + 18, "事项", anchor="middle", colour=COLOURS["muted"]))
+    body.append(_text(cx, cy + 18, "在办事项", anchor="middle", colour=COLOURS["muted"]))
     legend_x = size + 16
     for index, (name, count) in enumerate(counts.items()):
         y = cy - 24 + index * 22

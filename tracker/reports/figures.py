@@ -12,8 +12,9 @@ What counts:
   closed (销号) before the reporting period began; a report filed for it counts in any case;
 - *on time* (按时报送): filed (报送) and not late; *late* (逾期报送): filed after the due day;
   *missing* (未报送): not filed and the due day has passed; *returned* (被退回): returned at least once;
-- lights (红黄绿灯) are the items' current lights: the light of an earlier period is the one its
-  archived report recorded, when there is one.
+- lights (红黄绿灯) are the current lights of the items in progress (在办): a closed item has none
+  (as on the dashboard's plan rows); the light of an earlier period is the one its archived report
+  recorded, when there is one.
 """
 from __future__ import annotations
 
@@ -288,6 +289,11 @@ class Listing:
     def cut(self) -> bool:
         return self.total > len(self.rows)
 
+    @property
+    def rest(self) -> int:
+        """How many were left out."""
+        return self.total - len(self.rows)
+
 
 @dataclass
 class SupervisionFigures:
@@ -361,7 +367,7 @@ def _task_counts(period: Period) -> dict[tuple[int | None, int], Counts]:
                   total(sa.or_(Task.closed_at.is_(None), Task.closed_at >= previous.start_moment)),
                   total(sa.and_(active, Task.light == Light.RED)),
                   total(sa.and_(active, Task.light == Light.YELLOW)),
-                  total(sa.or_(sa.not_(active), Task.light == Light.GREEN)),
+                  total(sa.and_(active, Task.light == Light.GREEN)),
                   total(sa.and_(Task.closed_at >= period.start_moment, Task.closed_at < period.end_moment)),
                   total(sa.and_(Task.closed_at >= previous.start_moment, Task.closed_at < previous.end_moment)))
         .join(Plan, Plan.id == Task.plan_id).where(_published())
@@ -463,16 +469,19 @@ def red_list(today: date | None = None, limit: int | None = None, department_id:
     scope = [_published(), Task.status == TaskStatus.ACTIVE, Task.light == Light.RED]
     if department_id is not None:
         scope.append(Task.lead_department_id == department_id)
-    filed_period = sa.orm.aliased(ReportingPeriod)
-    last_filed = (sa.select(sa.func.max(filed_period.due_on))
-                  .join(ProgressReport, ProgressReport.period_id == filed_period.id)
-                  .where(ProgressReport.task_id == Task.id, ProgressReport.state.in_(FILED_REPORT_STATES))
-                  .correlate(Task).scalar_subquery())
+    # Each red item's last filed report, computed once per item: as a correlated subquery inside the
+    # unfiled one below, the database recomputed it for every reporting period of the plan (14 s of
+    # a 16 s report on the benchmark's 5,000 red items).
+    last_filed = (sa.select(ProgressReport.task_id, sa.func.max(ReportingPeriod.due_on).label("due_on"))
+                  .join(ReportingPeriod, ReportingPeriod.id == ProgressReport.period_id)
+                  .join(Task, Task.id == ProgressReport.task_id).join(Plan, Plan.id == Task.plan_id)
+                  .where(*scope, ProgressReport.state.in_(FILED_REPORT_STATES))
+                  .group_by(ProgressReport.task_id).subquery("last_filed"))
     unfiled = (sa.select(sa.func.min(ReportingPeriod.due_on))
                .where(ReportingPeriod.plan_id == Task.plan_id, ReportingPeriod.due_on < today,
-                      sa.or_(last_filed.is_(None), ReportingPeriod.due_on > last_filed),
+                      sa.or_(last_filed.c.due_on.is_(None), ReportingPeriod.due_on > last_filed.c.due_on),
                       sa.or_(Plan.published_at.is_(None), ReportingPeriod.due_on >= sa.func.date(Plan.published_at)))
-               .correlate(Task, Plan).scalar_subquery())
+               .correlate(Task, Plan, last_filed).scalar_subquery())
     milestone = (sa.select(sa.func.min(Milestone.due_on))
                  .where(Milestone.task_id == Task.id, Milestone.due_on < today,
                         Milestone.status != MilestoneStatus.APPROVED)
@@ -480,14 +489,22 @@ def red_list(today: date | None = None, limit: int | None = None, department_id:
     query = (sa.select(Task.id, Plan.title, Task.number, Task.title, Department.name, Task.light_reason,
                        unfiled.label("unfiled"), milestone.label("milestone"))
              .join(Plan, Plan.id == Task.plan_id).outerjoin(Department, Department.id == Task.lead_department_id)
+             .outerjoin(last_filed, last_filed.c.task_id == Task.id)
              .where(*scope))
     items = []
     for task_id, plan_title, number, title, department, reason, unfiled_on, milestone_on in db.session.execute(query):
         since = min((d for d in (_as_date(unfiled_on), _as_date(milestone_on)) if d is not None), default=None)
-        items.append(RedItem(task_id, plan_title, number or "", title, department, reason or "", since,
-                             workdays_between(since, today) if since else None))
+        items.append(RedItem(task_id, plan_title, number or "", title, department, reason or "", since, None))
     items.sort(key=lambda item: (item.overdue_since is None, item.overdue_since or today, item.task_id))
-    return Listing(items[:limit] if limit is not None else items, len(items))
+    shown = items[:limit] if limit is not None else items
+    # Working days only for the rows shown, once per day: counting walks the calendar day by day.
+    workdays = {}
+    for item in shown:
+        if item.overdue_since is not None:
+            if item.overdue_since not in workdays:
+                workdays[item.overdue_since] = workdays_between(item.overdue_since, today)
+            item.workdays_overdue = workdays[item.overdue_since]
+    return Listing(shown, len(items))
 
 
 def _as_date(value) -> date | None:

@@ -6,6 +6,7 @@ from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField, SubmitField
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
+from tracker.forms import choices
 from tracker.reports.figures import PeriodError, parse_period
 
 
@@ -34,6 +35,19 @@ class DispatchForm(FlaskForm):
     department = SelectField(_l("单位"), coerce=int, validators=[InputRequired()])
     period = _period_field()
     submit = SubmitField(_l("生成调度单"))
+
+
+class PreviewForm(FlaskForm):
+    """What to look at before generating (a GET form: it changes nothing, so it carries no CSRF token)."""
+
+    class Meta:
+        csrf = False
+
+    period = _period_field()
+    department = SelectField(_l("内容"), coerce=int, default=0,
+                             description=_l("全市督查通报,或某单位的调度单"))
+    format = SelectField(_l("格式"), choices=choices([("html", _l("网页")), ("pdf", "PDF")]), default="html")
+    submit = SubmitField(_l("预览"))
 
 
 class LedgerForm(FlaskForm):

@@ -74,7 +74,7 @@ def layout_environment():
     environment = app.extensions.get("report_layouts")
     if environment is None:
         environment = app.jinja_env.overlay(loader=FileSystemLoader(str(LAYOUT_FOLDER)))
-        environment.filters.update(css_string=css_string, chinese_date=chinese_date, number=number,
+        environment.filters.update(amount=amount, css_string=css_string, chinese_date=chinese_date, number=number,
                                    percent=percent, signed=signed)
         app.extensions["report_layouts"] = environment
     return environment
@@ -82,10 +82,15 @@ def layout_environment():
 
 def render_layout(name: str, *, for_pdf: bool, **context) -> str:
     """The layout as HTML: for the PDF (print styles, relative links) or for a browser preview."""
-    from flask import url_for
+    from flask import request, url_for
 
-    css_url = "report.css" if for_pdf else url_for("reports.layout_file", name="report.css")
-    return layout_environment().get_template(name).render(for_pdf=for_pdf, css_url=css_url, **context)
+    if for_pdf:
+        return layout_environment().get_template(name).render(for_pdf=True, css_url="report.css", **context)
+    # The preview's bar: back to the report page, or the same preview as a PDF.
+    links = {"back_url": url_for("reports.index"),
+             "pdf_url": url_for("reports.preview", **(request.args.to_dict() | {"format": "pdf"}))}
+    return layout_environment().get_template(name).render(
+        for_pdf=False, css_url=url_for("reports.layout_file", name="report.css"), **links, **context)
 
 
 def html_to_pdf(html: str) -> bytes:
@@ -99,6 +104,19 @@ def number(value) -> str:
     if value is None:
         return "—"
     return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"
+
+
+def amount(value, unit: str = "") -> str:
+    """A target's value with its unit, large ones in 万 or 亿 as Chinese documents write them
+    (228.2亿元, not 22,822,863,194元, which no table column holds); a dash for no value."""
+    if value is None:
+        return "—"
+    if not unit.startswith(("万", "亿")):
+        for size, word in ((1e8, "亿"), (1e6, "万")):
+            if abs(value) >= size:
+                scaled = round(value / size, 1)
+                return f"{scaled:,.0f}{word}{unit}" if float(scaled).is_integer() else f"{scaled:,.1f}{word}{unit}"
+    return number(value) + unit
 
 
 def percent(value) -> str:

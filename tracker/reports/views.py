@@ -13,7 +13,7 @@ from tracker.extensions import db
 from tracker.forms import choices
 from tracker.reports import archive, dispatch, ledger, supervision
 from tracker.reports.figures import PeriodError, resolve_period
-from tracker.reports.forms import DispatchForm, LedgerForm, SupervisionForm
+from tracker.reports.forms import DispatchForm, LedgerForm, PreviewForm, SupervisionForm
 from tracker.reports.models import ArchivedReport
 from tracker.reports.pdf import LAYOUT_FOLDER
 
@@ -26,10 +26,14 @@ def _department_choices() -> list:
 
 
 def _forms() -> dict:
+    departments = _department_choices()
     dispatch_form = DispatchForm(prefix="dispatch")
-    dispatch_form.department.choices = _department_choices()
+    dispatch_form.department.choices = departments
+    preview_form = PreviewForm(formdata=None)
+    preview_form.department.choices = choices([(0, _("全市督查通报"))] + [
+        (choice.value, _("调度单:%(name)s", name=choice.label)) for choice in departments])
     return {"supervision_form": SupervisionForm(prefix="supervision"), "dispatch_form": dispatch_form,
-            "ledger_form": LedgerForm(prefix="ledger")}
+            "ledger_form": LedgerForm(prefix="ledger"), "preview_form": preview_form}
 
 
 @bp.get("/")
