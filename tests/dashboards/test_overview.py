@@ -80,3 +80,14 @@ def test_a_wrong_period_is_explained(small_demo, app):
     response = _signed_in(app, "office").get("/overview/office?period=2026-13")
     assert response.status_code == 400
     assert "2025-Q1" in response.get_data(as_text=True)
+
+
+def test_items_numbered_alike_in_one_plan_are_told_apart_by_their_section(small_demo, app, db):
+    plan = db.session.scalar(sa.select(Plan).where(Plan.title.contains("科技成果转移转化")))
+    firsts = db.session.scalars(sa.select(Task).where(Task.plan_id == plan.id, Task.number == "一是")
+                                .order_by(Task.position)).all()
+    assert len(firsts) == 3  # 一是 under 主要任务, 保障措施 and 创新举措
+    client = _signed_in(app, "office")
+    sections = [re.search(r'data-testid="task-section">([^<]*)<', client.get(f"/tasks/{task.id}").get_data(
+        as_text=True)).group(1) for task in firsts]
+    assert sections == ["五、《行动方案》主要任务", "六、《行动方案》保障措施", "七、《行动方案》创新举措"]

@@ -71,3 +71,13 @@ class Section(db.Model):
     position: Mapped[int] = mapped_column(default=0)
 
     plan: Mapped[Plan] = relationship(back_populates="sections")
+
+    @property
+    def heading(self) -> str:
+        """As the plan writes it: 五、主要任务, (一)强化责任落实, 第三章 …"""
+        if not self.number:
+            return self.title
+        if self.number.startswith("第"):
+            return f"{self.number} {self.title}"
+        separator = "" if self.number.endswith((")", "）", ".", "、")) else "、"
+        return f"{self.number}{separator}{self.title}"

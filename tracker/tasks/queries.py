@@ -204,11 +204,12 @@ class ItemPage:
 
 
 def load_task(task_id: int) -> Task | None:
-    """A task with what every page about it needs: plan, departments, targets."""
+    """A task with what every page about it needs: plan, section, departments, targets."""
     # Targets and milestones are a few rows each: joined to the task's row rather than a query apiece.
     return db.session.execute(
         sa.select(Task).where(Task.id == task_id).options(
-            _plan_title(), joinedload(Task.lead_department), joinedload(Task.targets), joinedload(Task.milestones),
+            _plan_title(), joinedload(Task.section), joinedload(Task.lead_department), joinedload(Task.targets),
+            joinedload(Task.milestones),
             selectinload(Task.assignments).joinedload(TaskAssignment.department))).unique().scalar_one_or_none()
 
 
