@@ -55,12 +55,14 @@ class SmtpSink:
         self.delay = delay
         self.port = port or free_port()
         self.envelopes: list = []
+        self.peers: list = []  # the client's address for each message: one per connection it opened
         self.controller = None
 
     async def handle_DATA(self, server, session, envelope):
         if self.delay:
             await asyncio.sleep(self.delay)
         self.envelopes.append(envelope)
+        self.peers.append(session.peer)
         return "250 OK"
 
     @property

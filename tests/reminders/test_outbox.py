@@ -181,6 +181,35 @@ def test_a_slow_webhook_holds_up_nothing_but_its_own_delivery(db, app, make, dep
     assert failed.channel == Channel.WEBHOOK and "timed out" in failed.last_error
 
 
+def test_a_sender_sends_its_messages_over_one_connection(db, app, make, department, smtp, task):
+    app.config.update(DELIVERY_WORKERS=1)
+    users = [make.liaison(department, f"l{i}", email=f"l{i}@example.gov.cn") for i in range(6)]
+    enqueue(db, *[make_notification(db, user, task=task) for user in users])
+    assert deliver_pending(now=NOW)["sent"] == 6
+    assert sorted(envelope.rcpt_tos[0] for envelope in smtp.envelopes) == [f"l{i}@example.gov.cn" for i in range(6)]
+    assert len(set(smtp.peers)) == 1
+
+
+def test_a_connection_the_server_dropped_is_opened_again_and_the_message_sent(app, smtp):
+    from email.message import EmailMessage
+
+    from tracker.reminders.channels.email import SmtpSession, SmtpSettings
+
+    def message(to):
+        mail = EmailMessage()
+        mail["From"], mail["To"], mail["Subject"] = "tracker@localhost", to, "提醒"
+        mail.set_content("请报送")
+        return mail
+
+    with SmtpSession(SmtpSettings.from_config(app.config)) as session:
+        session.send(message("a@example.gov.cn"))
+        smtp.stop()  # the server goes away (a restart, an idle timeout) and comes back on the same port
+        smtp.start()
+        session.send(message("b@example.gov.cn"))
+    assert [envelope.rcpt_tos for envelope in smtp.envelopes] == [["a@example.gov.cn"], ["b@example.gov.cn"]]
+    assert len(set(smtp.peers)) == 2
+
+
 def test_limit_caps_how_many_are_sent_in_one_run(db, app, make, department, smtp, task):
     users = [make.liaison(department, f"l{i}", email=f"l{i}@example.gov.cn") for i in range(5)]
     enqueue(db, *[make_notification(db, user, task=task) for user in users])

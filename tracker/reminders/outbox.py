@@ -23,7 +23,7 @@ from tracker.auth.models import User
 from tracker.clock import utcnow
 from tracker.extensions import db
 from tracker.reminders.channels import DeliveryError, Notice, notice_from
-from tracker.reminders.channels.email import SmtpSettings, build_email, message_id, send_email
+from tracker.reminders.channels.email import SmtpSession, SmtpSettings, build_email, message_id
 from tracker.reminders.channels.webhook import build_request, post
 from tracker.reminders.models import (
     Channel,
@@ -246,7 +246,7 @@ def deliver_pending(now: datetime | None = None, limit: int | None = None, *,
     lock = threading.Lock()
 
     def sender() -> None:
-        with app.app_context():
+        with app.app_context(), SmtpSession(settings.smtp) as smtp:
             try:
                 while granted := budget.take(size):
                     jobs = _claim(now, settings, ids, granted)
@@ -254,7 +254,7 @@ def deliver_pending(now: datetime | None = None, limit: int | None = None, *,
                     if not jobs:
                         return
                     for job in jobs:
-                        outcome = _deliver(job, now, settings)
+                        outcome = _deliver(job, now, settings, smtp)
                         with lock:
                             outcomes[outcome] += 1
             finally:
@@ -315,9 +315,9 @@ def _claim(now: datetime, settings: SendSettings, ids: list[int] | None, size: i
     return jobs
 
 
-def _deliver(job: _Job, now: datetime, settings: SendSettings) -> str:
+def _deliver(job: _Job, now: datetime, settings: SendSettings, smtp: SmtpSession) -> str:
     try:
-        _send(job, settings)
+        _send(job, settings, smtp)
     except DeliveryError as error:
         values = _failure(job, str(error), now, settings)
     except Exception as error:  # noqa: BLE001 — a bug in one message must not stop the others
@@ -332,11 +332,11 @@ def _deliver(job: _Job, now: datetime, settings: SendSettings) -> str:
     return values["status"].value
 
 
-def _send(job: _Job, settings: SendSettings) -> None:
+def _send(job: _Job, settings: SendSettings, smtp: SmtpSession) -> None:
     if job.channel == Channel.EMAIL:
         message = build_email(job.notice, to=job.address, recipient_name=job.recipient_name,
                               sender=settings.smtp.sender, msg_id=job.message_id)
-        send_email(message, settings.smtp)
+        smtp.send(message)
     elif job.channel == Channel.WEBHOOK:
         endpoint = job.endpoint
         if endpoint is None or not endpoint.is_active:

@@ -69,18 +69,62 @@ def build_email(notice: Notice, *, to: str, recipient_name: str, sender: str, ms
     return message
 
 
-def send_email(message: EmailMessage, settings: SmtpSettings) -> None:
-    """Send over one SMTP connection; every socket operation is bounded by the timeout."""
+class SmtpSession:
+    """One sender's SMTP connection, opened at its first message and kept for the next ones: a connection,
+    greeting and QUIT per message cost more than the message. Every socket operation is bounded by the
+    timeout. A connection the server dropped while idle is reopened once; a message refused is an error
+    for that message only (smtplib resets the transaction, the connection stays usable)."""
+
+    def __init__(self, settings: SmtpSettings):
+        self.settings = settings
+        self.connection: smtplib.SMTP | None = None
+
+    def __enter__(self) -> SmtpSession:
+        return self
+
+    def __exit__(self, *_exc) -> None:
+        self.close()
+
+    def send(self, message: EmailMessage) -> None:
+        try:
+            self._send_reconnecting(message)
+        except (smtplib.SMTPException, OSError) as error:
+            if not isinstance(error, (smtplib.SMTPRecipientsRefused, smtplib.SMTPSenderRefused,
+                                      smtplib.SMTPDataError)):
+                self.close()  # the connection's state is unknown: the next message opens a new one
+            settings = self.settings
+            raise DeliveryError(f"SMTP {settings.host}:{settings.port}: {type(error).__name__}: {error}") from error
+
+    def _send_reconnecting(self, message: EmailMessage) -> None:
+        if self.connection is not None:
+            try:
+                self.connection.send_message(message)
+                return
+            except (smtplib.SMTPServerDisconnected, ConnectionError):
+                self.close()
+        self.connection = _connect(self.settings)
+        self.connection.send_message(message)
+
+    def close(self) -> None:
+        connection, self.connection = self.connection, None
+        if connection is not None:
+            try:
+                connection.quit()
+            except (smtplib.SMTPException, OSError):
+                connection.close()
+
+
+def _connect(settings: SmtpSettings) -> smtplib.SMTP:
+    if settings.tls == "ssl":
+        connection = smtplib.SMTP_SSL(settings.host, settings.port, timeout=settings.timeout)
+    else:
+        connection = smtplib.SMTP(settings.host, settings.port, timeout=settings.timeout)
     try:
-        if settings.tls == "ssl":
-            connection = smtplib.SMTP_SSL(settings.host, settings.port, timeout=settings.timeout)
-        else:
-            connection = smtplib.SMTP(settings.host, settings.port, timeout=settings.timeout)
-        with connection:
-            if settings.tls == "starttls":
-                connection.starttls()
-            if settings.username:
-                connection.login(settings.username, settings.password or "")
-            connection.send_message(message)
-    except (smtplib.SMTPException, OSError) as error:
-        raise DeliveryError(f"SMTP {settings.host}:{settings.port}: {type(error).__name__}: {error}") from error
+        if settings.tls == "starttls":
+            connection.starttls()
+        if settings.username:
+            connection.login(settings.username, settings.password or "")
+    except BaseException:
+        connection.close()
+        raise
+    return connection
