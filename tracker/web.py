@@ -119,6 +119,7 @@ def nav_items() -> list[dict]:
 
 
 def page_globals() -> dict:
-    from tracker.reminders.inbox import unread_count
+    from tracker.reminders.inbox import badge, unread_count
 
-    return {"unread_notifications": unread_count, "nav_items": nav_items, "get_locale": get_locale}
+    return {"unread_notifications": unread_count, "unread_badge": badge, "nav_items": nav_items,
+            "get_locale": get_locale}

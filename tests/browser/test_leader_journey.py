@@ -14,8 +14,9 @@ from tests.dashboards.conftest import small_demo  # noqa: F401  (the fixture: tw
 pytestmark = pytest.mark.browser
 JOURNEY = "leader"
 CHANGES = re.compile("生成|导出|编辑|保存|发布|导入|签收|审核|退回|提交|填报|重新打开|删除")
-# The controls a leader does see: the period chooser, and in the header the language and logging out.
-READING = {"查看", "English", "退出"}
+# The controls a leader does see: the period chooser, the report preview (a GET that archives nothing),
+# and in the header the language and logging out.
+READING = {"查看", "预览(不存档)", "English", "退出"}
 
 
 @pytest.fixture

@@ -34,6 +34,17 @@ def test_header_shows_the_unread_count_and_marking_read_lowers_it(db, make, logi
     assert db.session.get(Notification, first.id).read_at is not None
 
 
+def test_beyond_99_unread_the_badge_says_99_plus(db, make, login_as, liaison):
+    for index in range(100):
+        make_notification(db, liaison, subject_key=f"report:{index}:0", commit=False)
+    db.session.commit()
+    client = login_as(liaison)
+    assert 'data-testid="unread-count">99+<' in client.get("/inbox/").get_data(as_text=True)
+    client.post_form("/inbox/read-all")
+    make_notification(db, liaison, subject_key="report:new:0")
+    assert unread_badge(client.get("/inbox/").get_data(as_text=True)) == 1
+
+
 def test_mark_all_read_clears_the_badge_and_touches_only_ones_own(db, make, login_as, liaison):
     other = make.liaison(make.department("市财政局"), "czj_lly")
     for step in ("due-0", "late-1", "late-3"):

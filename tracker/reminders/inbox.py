@@ -12,17 +12,24 @@ from tracker.extensions import db
 from tracker.reminders.models import Notification
 
 PAGE_LIMIT = 200
+# The header's badge counts unread notices up to this and then says "99+": counting an office's tens of
+# thousands of unread notices on every page cost more than the rest of the page.
+BADGE_LIMIT = 99
 
 
 def unread_count() -> int:
-    """Unread notices of the signed-in user; called from the page header."""
+    """Unread notices of the signed-in user, at most BADGE_LIMIT + 1; called from the page header."""
     if not current_user.is_authenticated:
         return 0
-    return db.session.scalar(
-        sa.select(sa.func.count())
-        .select_from(Notification)
-        .where(Notification.recipient_id == current_user.id, Notification.read_at.is_(None))
-    )
+    unread = (sa.select(Notification.id)
+              .where(Notification.recipient_id == current_user.id, Notification.read_at.is_(None))
+              .limit(BADGE_LIMIT + 1).subquery())
+    return db.session.scalar(sa.select(sa.func.count()).select_from(unread))
+
+
+def badge(count: int) -> str:
+    """What the header's badge says: the count, or 99+ beyond BADGE_LIMIT."""
+    return f"{BADGE_LIMIT}+" if count > BADGE_LIMIT else str(count)
 
 
 def notices_for(user) -> list[Notification]:
