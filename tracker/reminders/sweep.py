@@ -218,6 +218,10 @@ def _report_dues(policies: Policies, today: date, horizon: date) -> list[Due]:
     for point, chosen in groups.values():
         info = {period_id: (label, due_on) for period_id, label, due_on in chosen}
         subject = _subject("report:", Task.id, ReportingPeriod.id, Task.reopen_count)
+        # NOT EXISTS a filed report rather than an outer join: PostgreSQL then probes each task's report by
+        # its unique index instead of hashing all million reports (0.2 s of a pass that finds nothing).
+        filed = sa.exists().where(ProgressReport.task_id == Task.id, ProgressReport.period_id == ReportingPeriod.id,
+                                  ProgressReport.state.not_in(_UNFILED))
         for ids in _chunks(sorted(info)):
             # Status and lead are checked here rather than in SQL: as conditions they tempt SQLite into
             # walking every task by its status index instead of the few periods' plans.
@@ -226,11 +230,7 @@ def _report_dues(policies: Policies, today: date, horizon: date) -> list[Due]:
                           Task.status)
                 .select_from(ReportingPeriod)
                 .join(Task, Task.plan_id == ReportingPeriod.plan_id)
-                .outerjoin(ProgressReport, sa.and_(ProgressReport.task_id == Task.id,
-                                                   ProgressReport.period_id == ReportingPeriod.id))
-                .where(ReportingPeriod.id.in_(ids),
-                       sa.or_(ProgressReport.id.is_(None), ProgressReport.state.in_(_UNFILED)),
-                       _not_fired(subject, point))
+                .where(ReportingPeriod.id.in_(ids), ~filed, _not_fired(subject, point))
             )
             for key, task_id, number, title, department_id, period_id, status in rows:
                 if status != TaskStatus.ACTIVE or department_id is None:
