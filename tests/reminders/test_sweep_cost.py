@@ -6,7 +6,7 @@ from datetime import date, timedelta
 
 import sqlalchemy as sa
 
-from tests.reminders.sweep_support import beijing
+from tests.reminders.sweep_support import beijing, file_report
 from tracker.reminders.sweep import run_sweep
 from tracker.tasks.models import Light, ReportingPeriod, Task
 
@@ -74,3 +74,27 @@ def test_lights_follow_the_day_and_any_change_without_being_recomputed_every_pas
     db.session.commit()
     run_sweep(beijing(date(2025, 9, 26)) + timedelta(minutes=15))
     assert _light(db, task) == Light.GREEN
+
+
+def test_a_report_filed_through_the_workflow_does_not_make_the_next_pass_judge_every_light(db, make):
+    kjj = make.department("市科技局")
+    liaison = make.liaison(kjj, "kjj")
+    plan = make.plan()
+    period = make.period(plan, "2025-09", starts_on=date(2025, 9, 1), ends_on=date(2025, 9, 30),
+                         due_on=date(2025, 9, 25))
+    first, second = _late_items(make, plan, kjj, 2)
+    morning = beijing(date(2025, 9, 26))
+    run_sweep(morning)
+    assert _light(db, first) == _light(db, second) == Light.RED
+
+    file_report(first, period, liaison, date(2025, 9, 26))
+    db.session.commit()
+    assert _light(db, first) != Light.RED  # the workflow refreshed the item it changed, at once
+    statements = _statements(db, lambda: run_sweep(morning + timedelta(minutes=15)))
+    assert not any("tasks.light" in statement for statement in statements)
+
+    db.session.execute(sa.update(ReportingPeriod).where(ReportingPeriod.id == period.id)
+                       .values(due_on=date(2025, 10, 20)))
+    db.session.commit()  # outside the workflow: the next pass judges every light again
+    run_sweep(morning + timedelta(minutes=30))
+    assert _light(db, second) == Light.GREEN

@@ -49,7 +49,7 @@ from tracker.reminders import outbox
 from tracker.reminders.models import EscalationPolicy, EscalationStep, Notification, StepCondition, StepTarget
 from tracker.reminders.policies import all_policies, builtin_default
 from tracker.reminders.workdays import add_workdays, due_label, is_workday, workdays_between
-from tracker.tasks.cache import GENERATION
+from tracker.tasks.cache import LIGHTS_STALE
 from tracker.tasks.lights import refresh_lights
 from tracker.tasks.models import (
     DataGeneration,
@@ -206,39 +206,39 @@ def _report_dues(policies: Policies, today: date, horizon: date) -> list[Due]:
         .join(Plan, Plan.id == ReportingPeriod.plan_id)
         .where(Plan.status == PlanStatus.PUBLISHED, ReportingPeriod.due_on.between(low, high))
     ).all()
-    groups: dict[tuple, tuple[Point, list]] = {}
+    firing: dict[int, tuple[str, date, list[Point]]] = {}
     for period_id, plan_id, label, due_on, published_at in periods:
         if published_at is not None and due_on < local_today(published_at):
             continue  # fell due before the plan was published: nobody had the item yet
-        policy = policies.for_plan(plan_id)
-        for point in points_due(_ladder(policy, StepCondition.REPORT_NOT_SUBMITTED), due_on, today, horizon):
-            key = (id(policy), point.step.key, point.occurrence)
-            groups.setdefault(key, (point, []))[1].append((period_id, label, due_on))
-    dues = []
-    for point, chosen in groups.values():
-        info = {period_id: (label, due_on) for period_id, label, due_on in chosen}
-        subject = _subject("report:", Task.id, ReportingPeriod.id, Task.reopen_count)
-        # NOT EXISTS a filed report rather than an outer join: PostgreSQL then probes each task's report by
-        # its unique index instead of hashing all million reports (0.2 s of a pass that finds nothing).
+        points = points_due(_ladder(policies.for_plan(plan_id), StepCondition.REPORT_NOT_SUBMITTED), due_on,
+                            today, horizon)
+        if points:
+            firing[period_id] = (label, due_on, points)
+    # The unfiled tasks are read once for all the steps firing (not once per step), then the steps already
+    # fired are taken out by their notices' key.
+    candidates = []
+    for ids in _chunks(sorted(firing)):
+        # The periods named again inside NOT EXISTS: PostgreSQL then hashes only these periods' reports
+        # (by the period index) for its anti-join, instead of all million of them.
         filed = sa.exists().where(ProgressReport.task_id == Task.id, ProgressReport.period_id == ReportingPeriod.id,
-                                  ProgressReport.state.not_in(_UNFILED))
-        for ids in _chunks(sorted(info)):
-            # Status and lead are checked here rather than in SQL: as conditions they tempt SQLite into
-            # walking every task by its status index instead of the few periods' plans.
-            rows = db.session.execute(
-                sa.select(subject, Task.id, Task.number, Task.title, Task.lead_department_id, ReportingPeriod.id,
-                          Task.status)
-                .select_from(ReportingPeriod)
-                .join(Task, Task.plan_id == ReportingPeriod.plan_id)
-                .where(ReportingPeriod.id.in_(ids), ~filed, _not_fired(subject, point))
-            )
-            for key, task_id, number, title, department_id, period_id, status in rows:
-                if status != TaskStatus.ACTIVE or department_id is None:
-                    continue
-                label, due_on = info[period_id]
-                dues.append(Due(key, point, department_id, task_id, number, title, due_on, due_on,
-                                period_id=period_id, period_label=label))
-    return dues
+                                  ProgressReport.period_id.in_(ids), ProgressReport.state.not_in(_UNFILED))
+        # Status and lead are checked here rather than in SQL: as conditions they tempt SQLite into
+        # walking every task by its status index instead of the few periods' plans.
+        rows = db.session.execute(
+            sa.select(Task.id, Task.reopen_count, Task.number, Task.title, Task.lead_department_id, Task.status,
+                      ReportingPeriod.id)
+            .select_from(ReportingPeriod)
+            .join(Task, Task.plan_id == ReportingPeriod.plan_id)
+            .where(ReportingPeriod.id.in_(ids), ~filed)
+        )
+        for task_id, reopens, number, title, department_id, status, period_id in rows:
+            if status != TaskStatus.ACTIVE or department_id is None:
+                continue
+            label, due_on, points = firing[period_id]
+            key = f"report:{task_id}:{period_id}:{reopens}"
+            candidates += [Due(key, point, department_id, task_id, number, title, due_on, due_on,
+                               period_id=period_id, period_label=label) for point in points]
+    return _not_fired_yet(candidates)
 
 
 def _anchor_groups(policies: Policies, condition: StepCondition, today: date, horizon: date) -> dict:
@@ -316,17 +316,17 @@ def _returned_dues(policies: Policies, today: date, horizon: date) -> list[Due]:
         for point in points_due(steps, anchor, today, horizon):
             candidates.append(Due(f"returned:{report_id}:{returns}", point, department_id, task_id, number, title,
                                   anchor, due_on, period_id=period_id, period_label=label, kind="returned"))
-    fired = _fired({due.subject_key for due in candidates})
-    return [due for due in candidates if (due.subject_key, due.point.step.key, due.point.occurrence) not in fired]
+    return _not_fired_yet(candidates)
 
 
-def _fired(subject_keys: set[str]) -> set[tuple]:
+def _not_fired_yet(candidates: list[Due]) -> list[Due]:
+    """The candidates whose step has no notice yet, looked up by the notices' unique key."""
     fired = set()
-    for keys in _chunks(sorted(subject_keys)):
+    for keys in _chunks(sorted({due.subject_key for due in candidates})):
         fired.update(tuple(row) for row in db.session.execute(
             sa.select(Notification.subject_key, Notification.step_key, Notification.occurrence)
             .where(Notification.subject_key.in_(keys))))
-    return fired
+    return [due for due in candidates if (due.subject_key, due.point.step.key, due.point.occurrence) not in fired]
 
 
 def find_due(now: datetime) -> list[Due]:
@@ -483,9 +483,9 @@ def sweep(now: datetime) -> SweepResult:
 
 # An item's light depends on its data and on the day. The workflow refreshes an item's light whenever it
 # changes the item, so refreshing all 30,000 every 15 minutes is needed only after the day has turned or
-# the data changed some other way (a plan published, a milestone edited, a script). Every such write
-# moves the data generation (tracker.tasks.cache), so the sweep keeps, beside it, the day and generation
-# of its last full refresh, and refreshes again only when either differs.
+# the data changed some other way (a plan published, a milestone edited, a script): such writes move the
+# LIGHTS_STALE counter (tracker.tasks.cache), so the sweep keeps, beside it, the day and counter of its
+# last full refresh, and refreshes again only when either differs.
 _LIGHTS_DAY = "lights_day"
 _LIGHTS_GENERATION = "lights_generation"
 
@@ -494,15 +494,15 @@ def refresh_lights_when_stale(now: datetime) -> int | None:
     """Refresh every light unless nothing changed since the last full refresh; how many changed (None: skipped)."""
     today = local_today(now)
     stamp = dict(db.session.execute(sa.select(DataGeneration.name, DataGeneration.value).where(
-        DataGeneration.name.in_([GENERATION, _LIGHTS_DAY, _LIGHTS_GENERATION]))).all())
-    generation = stamp.get(GENERATION) or 0
+        DataGeneration.name.in_([LIGHTS_STALE, _LIGHTS_DAY, _LIGHTS_GENERATION]))).all())
+    stale = stamp.get(LIGHTS_STALE) or 0
     day = int(today.strftime("%Y%m%d"))
-    if stamp.get(_LIGHTS_DAY) == day and stamp.get(_LIGHTS_GENERATION) == generation:
+    if stamp.get(_LIGHTS_DAY) == day and stamp.get(_LIGHTS_GENERATION) == stale:
         return None
     changed = refresh_lights(now)
-    # Committing changed lights moves the generation by one (a write to tasks). Should anyone else commit in
-    # the meantime it moves further, the stamp no longer matches, and the next pass refreshes once more.
-    _stamp_lights(day, generation + 1 if changed else generation)
+    # Should anyone commit a write that leaves lights stale meanwhile, the counter moves past the stamp
+    # and the next pass refreshes once more.
+    _stamp_lights(day, stale)
     return changed
 
 

@@ -34,8 +34,19 @@ WATCHED_TABLES = frozenset({
     "milestones", "reviews", "users", "user_roles",
 })
 GENERATION = "pages"
+# The stored lights (tracker.tasks.lights) follow the same data, but the workflow refreshes the light of
+# each item it changes, in the same transaction. Only writes that did not (a plan published, an import,
+# a script) move this second counter, and only then need the sweep judge every light again: a pass after
+# a morning of filed reports costs what one after a quiet morning does.
+LIGHTS_STALE = "lights_stale"
 MAX_ENTRIES = 2000
 _DIRTY = "tracker.generation_dirty"
+_LIGHTS_KEPT = "tracker.lights_kept"
+
+
+def note_lights_kept(session: Session) -> None:
+    """This transaction refreshed the lights of what it changed: its commit does not make every light stale."""
+    session.info[_LIGHTS_KEPT] = True
 
 
 def _touches_watched(objects) -> bool:
@@ -59,18 +70,25 @@ def _note_statement(state) -> None:
 @sa.event.listens_for(Session, "before_commit")
 def _bump_generation(session: Session) -> None:
     session.flush()  # what is still pending is written now, and noted by _note_flush
+    lights_kept = session.info.pop(_LIGHTS_KEPT, False)
     if not session.info.pop(_DIRTY, False):
         return
+    _bump(session, GENERATION)
+    if not lights_kept:
+        _bump(session, LIGHTS_STALE)
+
+
+def _bump(session: Session, name: str) -> None:
     table = DataGeneration.__table__
-    bumped = session.connection().execute(
-        table.update().where(table.c.name == GENERATION).values(value=table.c.value + 1))
-    if bumped.rowcount == 0:  # a database whose row was never made or was emptied
-        session.connection().execute(table.insert().values(name=GENERATION, value=1))
+    bumped = session.connection().execute(table.update().where(table.c.name == name).values(value=table.c.value + 1))
+    if bumped.rowcount == 0:  # a counter never made yet, or emptied
+        session.connection().execute(table.insert().values(name=name, value=1))
 
 
 @sa.event.listens_for(Session, "after_rollback")
 def _forget(session: Session) -> None:
     session.info.pop(_DIRTY, None)
+    session.info.pop(_LIGHTS_KEPT, None)
 
 
 def current_generation() -> int:

@@ -17,6 +17,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from tracker.audit.services import record
 from tracker.clock import local_today
 from tracker.extensions import db
+from tracker.tasks.cache import note_lights_kept
 from tracker.plans.models import Plan, PlanStatus
 from tracker.reminders.workdays import add_workdays
 from tracker.tasks.models import (
@@ -198,6 +199,7 @@ def refresh_lights(now: datetime, task_ids=None) -> int:
     audited so an item's history shows when and why it turned red.
     """
     task_ids = list(task_ids) if task_ids is not None else None
+    note_lights_kept(db.session())
     facts, lights = compute_lights(now, task_ids)
     changed = {f.id: lights[f.id] for f in facts if (f.light, f.light_reason) != lights[f.id]}
     if not changed:

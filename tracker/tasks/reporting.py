@@ -187,6 +187,7 @@ def save_report(
         db.session.flush()
     _audit("report.created" if not before else "report.saved", report, before, report_snapshot(report),
            by=by, task=task, now=now)
+    lights.refresh_lights(now or utcnow(), task_ids=[task.id])
     return report
 
 
