@@ -65,9 +65,6 @@ from tracker.tasks.models import (
 )
 
 CATCH_UP_WORKDAYS = 10
-# Returned reports are looked for in the periods due this long ago at most (a report is reviewed within
-# weeks of its period, not years): it keeps the search on the periods' index.
-RETURNED_LOOKBACK = timedelta(days=400)
 # Slack around the window of due dates, in calendar days: covers a holiday run inside a count.
 _WINDOW_SLACK = timedelta(days=12)
 _CHUNK = 500
@@ -214,12 +211,11 @@ def _report_dues(policies: Policies, today: date, horizon: date) -> list[Due]:
                             today, horizon)
         if points:
             firing[period_id] = (label, due_on, points)
-    # The unfiled tasks are read once for all the steps firing (not once per step), then the steps already
-    # fired are taken out by their notices' key.
-    candidates = []
+    # The unfiled tasks are read once for all the steps firing, not once per step.
+    unfiled = []
     for ids in _chunks(sorted(firing)):
-        # The periods named again inside NOT EXISTS: PostgreSQL then hashes only these periods' reports
-        # (by the period index) for its anti-join, instead of all million of them.
+        # The periods named again inside NOT EXISTS: PostgreSQL then reads only these periods' reports
+        # (from ix_progress_reports_period_state_task alone) for its anti-join, not all million of them.
         filed = sa.exists().where(ProgressReport.task_id == Task.id, ProgressReport.period_id == ReportingPeriod.id,
                                   ProgressReport.period_id.in_(ids), ProgressReport.state.not_in(_UNFILED))
         # Status and lead are checked here rather than in SQL: as conditions they tempt SQLite into
@@ -231,14 +227,18 @@ def _report_dues(policies: Policies, today: date, horizon: date) -> list[Due]:
             .join(Task, Task.plan_id == ReportingPeriod.plan_id)
             .where(ReportingPeriod.id.in_(ids), ~filed)
         )
-        for task_id, reopens, number, title, department_id, status, period_id in rows:
-            if status != TaskStatus.ACTIVE or department_id is None:
-                continue
-            label, due_on, points = firing[period_id]
-            key = f"report:{task_id}:{period_id}:{reopens}"
-            candidates += [Due(key, point, department_id, task_id, number, title, due_on, due_on,
-                               period_id=period_id, period_label=label) for point in points]
-    return _not_fired_yet(candidates)
+        unfiled += [(f"report:{task_id}:{period_id}:{reopens}", task_id, number, title, department_id, period_id)
+                    for task_id, reopens, number, title, department_id, status, period_id in rows
+                    if status == TaskStatus.ACTIVE and department_id is not None]
+    # Most unfiled reports are late ones whose steps fired already: a Due is made only for what is left.
+    fired = _fired_steps({row[0] for row in unfiled})
+    dues = []
+    for key, task_id, number, title, department_id, period_id in unfiled:
+        label, due_on, points = firing[period_id]
+        dues += [Due(key, point, department_id, task_id, number, title, due_on, due_on, period_id=period_id,
+                     period_label=label)
+                 for point in points if (key, point.step.key, point.occurrence) not in fired]
+    return dues
 
 
 def _anchor_groups(policies: Policies, condition: StepCondition, today: date, horizon: date) -> dict:
@@ -281,32 +281,30 @@ def _milestone_dues(policies: Policies, today: date, horizon: date) -> list[Due]
 
 
 def _returned_dues(policies: Policies, today: date, horizon: date) -> list[Due]:
-    """退回未重报: reports returned (latest return in the window) and not filed again (see RETURNED_LOOKBACK)."""
+    """退回未重报: reports returned (latest return in the window) and not filed again."""
     low, high = anchor_window(policies.all(), StepCondition.REPORT_RETURNED, today, horizon)
-    returned_at = (
-        sa.select(sa.func.max(Review.decided_at))
-        .where(Review.report_id == ProgressReport.id, Review.decision == ReviewDecision.RETURNED)
-        .scalar_subquery()
+    # A report returned in the window has its latest return in it too: the window's returns, read by the
+    # (decision, decided_at) index, are all the candidates.
+    returns = (
+        sa.select(Review.report_id, sa.func.max(Review.decided_at).label("returned_at"))
+        .where(Review.decision == ReviewDecision.RETURNED,
+               Review.decided_at >= datetime.combine(low, time(), LOCAL_TZ), Review.report_id.is_not(None))
+        .group_by(Review.report_id)
+        .subquery()
     )
-    since = datetime.combine(low, time(), LOCAL_TZ)
-    recent = list(db.session.scalars(sa.select(ReportingPeriod.id).where(
-        ReportingPeriod.due_on >= today - RETURNED_LOOKBACK)))
-    if not recent:
-        return []
     rows = db.session.execute(
-        sa.select(ProgressReport.id, ProgressReport.return_count, returned_at, ReportingPeriod.id,
+        sa.select(ProgressReport.id, ProgressReport.return_count, returns.c.returned_at, ReportingPeriod.id,
                   ReportingPeriod.label, ReportingPeriod.due_on, Task.id, Task.plan_id, Task.number, Task.title,
                   Task.lead_department_id, Task.status, Plan.status)
-        # Seeks on the (period, state) index for the recent periods: no scan of every report. The task's
-        # and plan's states are checked below, lest SQLite start from a status index instead.
+        .select_from(returns)
+        .join(ProgressReport, ProgressReport.id == returns.c.report_id)
         .join(ReportingPeriod, ReportingPeriod.id == ProgressReport.period_id)
         .join(Task, Task.id == ProgressReport.task_id)
         .join(Plan, Plan.id == Task.plan_id)
-        .where(ProgressReport.period_id.in_(recent), ProgressReport.state == ReportState.RETURNED,
-               returned_at >= since)
+        .where(ProgressReport.state == ReportState.RETURNED)
     ).all()
     candidates = []
-    for (report_id, returns, at, period_id, label, due_on, task_id, plan_id, number, title, department_id,
+    for (report_id, return_count, at, period_id, label, due_on, task_id, plan_id, number, title, department_id,
          task_status, plan_status) in rows:
         anchor = to_local(as_utc(at)).date()
         if anchor > high or task_status != TaskStatus.ACTIVE or plan_status != PlanStatus.PUBLISHED \
@@ -314,19 +312,20 @@ def _returned_dues(policies: Policies, today: date, horizon: date) -> list[Due]:
             continue
         steps = _ladder(policies.for_plan(plan_id), StepCondition.REPORT_RETURNED)
         for point in points_due(steps, anchor, today, horizon):
-            candidates.append(Due(f"returned:{report_id}:{returns}", point, department_id, task_id, number, title,
-                                  anchor, due_on, period_id=period_id, period_label=label, kind="returned"))
-    return _not_fired_yet(candidates)
+            candidates.append(Due(f"returned:{report_id}:{return_count}", point, department_id, task_id, number,
+                                  title, anchor, due_on, period_id=period_id, period_label=label, kind="returned"))
+    fired = _fired_steps({due.subject_key for due in candidates})
+    return [due for due in candidates if (due.subject_key, due.point.step.key, due.point.occurrence) not in fired]
 
 
-def _not_fired_yet(candidates: list[Due]) -> list[Due]:
-    """The candidates whose step has no notice yet, looked up by the notices' unique key."""
+def _fired_steps(subject_keys: set[str]) -> set[tuple[str, str, int]]:
+    """(subject, step, occurrence) of every notice already made for these subjects, by the notices' unique key."""
     fired = set()
-    for keys in _chunks(sorted({due.subject_key for due in candidates})):
+    for keys in _chunks(sorted(subject_keys)):
         fired.update(tuple(row) for row in db.session.execute(
             sa.select(Notification.subject_key, Notification.step_key, Notification.occurrence)
             .where(Notification.subject_key.in_(keys))))
-    return [due for due in candidates if (due.subject_key, due.point.step.key, due.point.occurrence) not in fired]
+    return fired
 
 
 def find_due(now: datetime) -> list[Due]:
