@@ -246,7 +246,7 @@ def measure_pages(run: BenchRun) -> dict:
         except NotAvailable as reason:
             values.update(dict.fromkeys(_page_keys(page.name), reason))
     log = run.workdir / "gunicorn.log"
-    with http.Gunicorn(run.env, log, run.workers, run.threads) as server:
+    with http.Gunicorn(run.env, log, run.workers, run.threads, run.load.connections) as server:
         meta = run.meta
         sessions = {
             "office": http.login(server.base, meta.office_login, meta.password),
