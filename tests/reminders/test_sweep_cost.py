@@ -7,19 +7,9 @@ from datetime import date, timedelta
 import sqlalchemy as sa
 
 from tests.reminders.sweep_support import beijing, file_report
+from tests.statements import statements_sent
 from tracker.reminders.sweep import run_sweep
 from tracker.tasks.models import Light, ReportingPeriod, Task
-
-
-def _statements(db, action) -> list[str]:
-    statements = []
-    listener = lambda *args: statements.append(args[2])  # noqa: E731
-    sa.event.listen(db.engine, "before_cursor_execute", listener)
-    try:
-        action()
-    finally:
-        sa.event.remove(db.engine, "before_cursor_execute", listener)
-    return statements
 
 
 def _late_items(make, plan, department, count: int) -> list[Task]:
@@ -34,11 +24,11 @@ def test_a_pass_with_nothing_due_takes_the_same_few_statements_for_ten_or_sixty_
     _late_items(make, plan, kjj, 10)
     morning = beijing(date(2025, 9, 26))
     assert run_sweep(morning).created == 10  # one working day late: each liaison hears once
-    few = _statements(db, lambda: run_sweep(morning + timedelta(minutes=15)))
+    few = statements_sent(db, lambda: run_sweep(morning + timedelta(minutes=15)))
 
     _late_items(make, plan, kjj, 50)
     assert run_sweep(morning + timedelta(minutes=30)).created == 50
-    many = _statements(db, lambda: run_sweep(morning + timedelta(minutes=45)))
+    many = statements_sent(db, lambda: run_sweep(morning + timedelta(minutes=45)))
 
     assert len(few) == len(many) <= 12
     # Nothing was written since the last pass: every item's light stands, none is read to be judged again.
@@ -90,7 +80,7 @@ def test_a_report_filed_through_the_workflow_does_not_make_the_next_pass_judge_e
     file_report(first, period, liaison, date(2025, 9, 26))
     db.session.commit()
     assert _light(db, first) != Light.RED  # the workflow refreshed the item it changed, at once
-    statements = _statements(db, lambda: run_sweep(morning + timedelta(minutes=15)))
+    statements = statements_sent(db, lambda: run_sweep(morning + timedelta(minutes=15)))
     assert not any("tasks.light" in statement for statement in statements)
 
     db.session.execute(sa.update(ReportingPeriod).where(ReportingPeriod.id == period.id)

@@ -7,6 +7,7 @@ import pytest
 import sqlalchemy as sa
 
 from tests.reports.conftest import TODAY, add_coordination, add_escalation
+from tests.statements import statements_sent
 from tracker.reports import figures
 from tracker.tasks.models import FILED_REPORT_STATES, Light, ReportingPeriod
 
@@ -148,30 +149,15 @@ def test_agenda_lists_coordination_issues_and_escalated_items(app, db, scenario)
     assert figures.escalated_items(figures.parse_period("2025-01")).total == 0
 
 
-def _statements(db, action) -> int:
-    count = 0
-
-    def counter(*_args):
-        nonlocal count
-        count += 1
-
-    sa.event.listen(db.engine, "before_cursor_execute", counter)
-    try:
-        action()
-    finally:
-        sa.event.remove(db.engine, "before_cursor_execute", counter)
-    return count
-
-
 def test_statement_count_does_not_grow_with_the_data(app, make, db):
     from tests.reports.conftest import build_scenario
 
     build_scenario(make, db, tasks_per_department=(1, 1, 1, 1, 1, 1))
     period = figures.parse_period("2025-03")
-    small = _statements(db, lambda: figures.supervision_figures(period, TODAY))
+    small = len(statements_sent(db, lambda: figures.supervision_figures(period, TODAY)))
     for seed in (1, 2):
         build_scenario_more(make, db, seed)
-    large = _statements(db, lambda: figures.supervision_figures(period, TODAY))
+    large = len(statements_sent(db, lambda: figures.supervision_figures(period, TODAY)))
     assert small == large <= 10
 
 

@@ -7,6 +7,7 @@ from types import SimpleNamespace
 import pytest
 import sqlalchemy as sa
 
+from tests.statements import statements_sent
 from tests.tasks.conftest import NOW
 from tracker.audit.models import AuditEntry
 from tracker.reminders import workdays
@@ -143,25 +144,14 @@ def test_refresh_leaves_the_task_version_alone(db, item):
     assert db.session.get(Task, item.task.id).version == version
 
 
-def _count_statements(db, action) -> int:
-    statements = []
-    listener = lambda *args: statements.append(args[2])  # noqa: E731
-    sa.event.listen(db.engine, "before_cursor_execute", listener)
-    try:
-        action()
-    finally:
-        sa.event.remove(db.engine, "before_cursor_execute", listener)
-    return len(statements)
-
-
 def test_refresh_takes_the_same_number_of_queries_for_many_tasks(db, make, item):
     db.session.commit()
     workdays.is_workday(date(2025, 3, 20))  # the working-day calendar is read once per app context
-    few = _count_statements(db, lambda: refresh_lights(_beijing(date(2025, 3, 20))))
+    few = len(statements_sent(db, lambda: refresh_lights(_beijing(date(2025, 3, 20)))))
     db.session.commit()
     for _ in range(30):
         make.task(item.plan, lead=item.lead)
-    many = _count_statements(db, lambda: refresh_lights(_beijing(date(2025, 3, 26))))
+    many = len(statements_sent(db, lambda: refresh_lights(_beijing(date(2025, 3, 26)))))
     db.session.commit()
     assert few <= many <= 10
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Task).where(Task.light == Light.RED)) == 31

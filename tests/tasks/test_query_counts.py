@@ -5,8 +5,8 @@ import io
 from datetime import date
 
 import pytest
-import sqlalchemy as sa
 
+from tests.statements import statements_sent
 from tests.tasks.conftest import NOW, PDF
 from tracker.tasks import reporting, reviews
 from tracker.tasks.evidence import attach_evidence
@@ -17,18 +17,10 @@ LIMIT = 15
 
 
 def _statements(db, client, url: str) -> int:
-    seen = []
-
-    def count(*args):
-        seen.append(args[2])
-
-    sa.event.listen(db.engine, "before_cursor_execute", count)
-    try:
-        response = client.get(url)
-    finally:
-        sa.event.remove(db.engine, "before_cursor_execute", count)
-    assert response.status_code == 200, url
-    return len(seen)
+    responses = []
+    sent = statements_sent(db, lambda: responses.append(client.get(url)))
+    assert responses[0].status_code == 200, url
+    return len(sent)
 
 
 def _period(make, item, month: int):
