@@ -101,6 +101,16 @@ def test_milestones_past_due_remind_liaison_then_office(db, item, make):
     assert "建成省级以上研发平台3个" in notice.body and notice.escalation_level == 2
 
 
+def test_a_milestone_due_before_the_plan_was_published_is_not_chased(db, item, make):
+    task = item["task"]
+    make.milestone(task, text="2018年组织实施100项攻关项目", due_on=D(2025, 9, 30))
+    item["plan"].published_at = beijing(D(2025, 10, 8))  # imported a week after that deliverable fell due
+    for period in (item["september"], item["october"]):
+        file_report(task, period, item["liaison"], D(2025, 10, 8))
+    simulate(db, D(2025, 10, 8), D(2025, 10, 20))
+    assert [step for _, _, _, step in received(db)] == []
+
+
 def test_editing_a_policy_leaves_sent_notices_alone(db, item):
     simulate(db, D(2025, 9, 22), D(2025, 9, 26))
     before = {(n.id, n.step_key, n.title, n.body) for n in db.session.scalars(sa.select(Notification))}

@@ -126,6 +126,15 @@ def test_red_list_cut_keeps_the_longest_overdue_and_counts_them_all(app, make):
     assert all(item.workdays_overdue > 0 for item in listing.rows)
 
 
+def test_red_list_counts_lateness_from_what_fell_due_after_publication(app, make):
+    plan = make.plan("督办方案", published_at=datetime(2025, 3, 28, 2, 0, tzinfo=timezone.utc))
+    task = make.task(plan, lead=make.department("市督办局"), light=Light.RED, light_reason="年度任务逾期")
+    make.milestone(task, year=2024, due_on=date(2024, 6, 10))  # fell due before the plan was published
+    make.milestone(task, year=2025, due_on=date(2025, 4, 1))
+    [item] = figures.red_list(TODAY).rows
+    assert (item.overdue_since, item.workdays_overdue) == (date(2025, 4, 1), 6)
+
+
 def test_targets_show_reached_against_plan_target(app, make, scenario):
     task = scenario.tasks[1][0]
     make.target(task, name="高新技术企业", value=1200, unit="家", reached_value=1010)

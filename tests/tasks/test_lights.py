@@ -127,6 +127,20 @@ def test_periods_due_before_publication_are_not_owed(db, item):
     assert item.task.light == Light.GREEN
 
 
+def test_milestones_due_before_publication_are_not_overdue(db, make, item):
+    make.milestone(item.task, year=2024)  # due 2024-12-31, before the plan was published on 2 April 2025
+    item.plan.published_at = _beijing(date(2025, 4, 2))
+    db.session.commit()
+    refresh_lights(_beijing(date(2025, 4, 3)))
+    db.session.commit()
+    assert item.task.light == Light.GREEN
+
+    make.milestone(item.task, year=2025, due_on=date(2025, 4, 2))  # due on the day of publication: owed
+    refresh_lights(_beijing(date(2025, 4, 3)))
+    db.session.commit()
+    assert (item.task.light, item.task.light_reason) == (Light.RED, "年度任务逾期未通过审核(期限2025-04-02)")
+
+
 def test_refresh_audits_each_change_once(db, item):
     assert refresh_lights(_beijing(date(2025, 3, 26))) == 1
     db.session.commit()

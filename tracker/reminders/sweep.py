@@ -63,6 +63,7 @@ from tracker.tasks.models import (
     Task,
     TaskStatus,
 )
+from tracker.tasks.schedule import due_since_publication
 
 CATCH_UP_WORKDAYS = 10
 # Slack around the window of due dates, in calendar days: covers a holiday run inside a count.
@@ -270,6 +271,7 @@ def _milestone_dues(policies: Policies, today: date, horizon: date) -> list[Due]
             .join(Task, Task.id == Milestone.task_id)
             .join(Plan, Plan.id == Task.plan_id)
             .where(Milestone.status.in_(_MILESTONE_OPEN), Milestone.due_on.in_(sorted(by_day)),
+                   due_since_publication(Milestone.due_on),
                    Task.status == TaskStatus.ACTIVE, Task.lead_department_id.is_not(None),
                    Plan.status == PlanStatus.PUBLISHED, policies.plan_scope(policy, Task.plan_id),
                    _not_fired(subject, point))

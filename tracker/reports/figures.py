@@ -47,6 +47,7 @@ from tracker.tasks.models import (
     Task,
     TaskStatus,
 )
+from tracker.tasks.schedule import due_since_publication
 
 _QUARTER_NAMES = {1: "一", 2: "二", 3: "三", 4: "四"}
 
@@ -317,7 +318,7 @@ def _published():
 def _owed():
     """A report counts for an item and reporting period once filed, or when it was owed: the plan was
     published by the due day (schedule.py's rule) and the item not closed before the period began."""
-    published_by_due = sa.or_(Plan.published_at.is_(None), ReportingPeriod.due_on >= sa.func.date(Plan.published_at))
+    published_by_due = due_since_publication(ReportingPeriod.due_on)
     still_open = sa.or_(Task.closed_at.is_(None), Task.closed_at >= ReportingPeriod.starts_on)
     return sa.or_(ProgressReport.id.is_not(None), sa.and_(published_by_due, still_open))
 
@@ -480,12 +481,12 @@ def red_list(today: date | None = None, limit: int | None = None, department_id:
     unfiled = (sa.select(sa.func.min(ReportingPeriod.due_on))
                .where(ReportingPeriod.plan_id == Task.plan_id, ReportingPeriod.due_on < today,
                       sa.or_(last_filed.c.due_on.is_(None), ReportingPeriod.due_on > last_filed.c.due_on),
-                      sa.or_(Plan.published_at.is_(None), ReportingPeriod.due_on >= sa.func.date(Plan.published_at)))
+                      due_since_publication(ReportingPeriod.due_on))
                .correlate(Task, Plan, last_filed).scalar_subquery())
     milestone = (sa.select(sa.func.min(Milestone.due_on))
                  .where(Milestone.task_id == Task.id, Milestone.due_on < today,
-                        Milestone.status != MilestoneStatus.APPROVED)
-                 .correlate(Task).scalar_subquery())
+                        Milestone.status != MilestoneStatus.APPROVED, due_since_publication(Milestone.due_on))
+                 .correlate(Task, Plan).scalar_subquery())
     query = (sa.select(Task.id, Plan.title, Task.number, Task.title, Department.name, Task.light_reason,
                        unfiled.label("unfiled"), milestone.label("milestone"))
              .join(Plan, Plan.id == Task.plan_id).outerjoin(Department, Department.id == Task.lead_department_id)

@@ -31,7 +31,7 @@ from tracker.tasks.models import (
     Task,
     TaskStatus,
 )
-from tracker.tasks.schedule import DuePeriods, due_periods
+from tracker.tasks.schedule import DuePeriods, due_periods, due_since_publication
 
 DUE_SOON_WORKDAYS = 3
 RETURNS_FOR_RED = 2
@@ -165,10 +165,12 @@ def _reports(period_ids: list[int], task_ids) -> dict:
 
 
 def _overdue_milestones(today: date, task_ids) -> dict[int, date]:
-    """{task id: the earliest due day} of milestones past due and not approved."""
+    """{task id: the earliest due day} of milestones past due and not approved (and owed: schedule.py)."""
     query = (
         sa.select(Milestone.task_id, sa.func.min(Milestone.due_on))
-        .where(Milestone.due_on < today, Milestone.status != MilestoneStatus.APPROVED)
+        .join(Task, Task.id == Milestone.task_id).join(Plan, Plan.id == Task.plan_id)
+        .where(Milestone.due_on < today, Milestone.status != MilestoneStatus.APPROVED,
+               due_since_publication(Milestone.due_on))
         .group_by(Milestone.task_id)
     )
     if task_ids is not None:

@@ -1,6 +1,8 @@
 """Which reporting periods matter today: for each published plan, the last one that fell due and the next one.
 
-A period that fell due before the plan was published is not owed: nobody had the item yet.
+A period or a milestone (年度任务) that fell due before the plan was published is not owed: nobody had
+the item yet. (A plan imported years after it was issued, like 003's 2018 deliverables, is tracked from
+its publication on, not shown as thousands of working days late.)
 """
 from __future__ import annotations
 
@@ -13,6 +15,11 @@ from tracker.clock import local_today
 from tracker.extensions import db
 from tracker.plans.models import Plan, PlanStatus
 from tracker.tasks.models import ReportingPeriod
+
+
+def due_since_publication(due_on) -> sa.ColumnElement[bool]:
+    """SQL: `due_on` (a date column) falls on or after the day the item's plan was published (joined as Plan)."""
+    return sa.or_(Plan.published_at.is_(None), due_on >= sa.func.date(Plan.published_at))
 
 
 @dataclass(frozen=True)
