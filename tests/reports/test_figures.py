@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from tests.reports.conftest import TODAY, add_coordination, add_escalation
 from tests.statements import statements_sent
 from tracker.reports import figures
+from tracker.tasks.lights import refresh_lights
 from tracker.tasks.models import FILED_REPORT_STATES, Light, ReportingPeriod
 
 
@@ -133,6 +134,17 @@ def test_red_list_counts_lateness_from_what_fell_due_after_publication(app, make
     make.milestone(task, year=2025, due_on=date(2025, 4, 1))
     [item] = figures.red_list(TODAY).rows
     assert (item.overdue_since, item.workdays_overdue) == (date(2025, 4, 1), 6)
+
+
+def test_an_item_without_a_lead_is_listed_red_without_days_overdue(app, make, db):
+    plan = make.plan("督办方案")
+    make.period(plan)  # March, due 2025-03-25: unfiled, but nobody could file it
+    orphan = make.task(plan, title="苏南五市共同推进")
+    refresh_lights(datetime(2025, 4, 10, 2, 0, tzinfo=timezone.utc))
+    db.session.commit()
+    [item] = figures.red_list(TODAY).rows
+    assert (item.task_id, item.department, item.reason) == (orphan.id, None, "未明确牵头单位,请办公室指定")
+    assert item.workdays_overdue is None
 
 
 def test_targets_show_reached_against_plan_target(app, make, scenario):

@@ -24,7 +24,8 @@ FEBRUARY = SimpleNamespace(id=2, label="2025-02", due_on=date(2025, 2, 25))
 
 def _facts(**kwargs) -> TaskFacts:
     values = dict(id=1, plan_id=1, status=TaskStatus.ACTIVE, progress_status=None, percent_complete=None,
-                  due_on=None, start_year=2025, end_year=2027, light=Light.GREEN, light_reason=None)
+                  due_on=None, start_year=2025, end_year=2027, light=Light.GREEN, light_reason=None,
+                  lead_department_id=7)
     return TaskFacts(**(values | kwargs))
 
 
@@ -95,8 +96,14 @@ def test_closed_task_is_green():
     assert _light(_facts(status=TaskStatus.CLOSED)) == (Light.GREEN, None)
 
 
+def test_an_item_without_a_lead_is_red_for_that_alone():
+    light, reason = _light(_facts(lead_department_id=None, progress_status=ProgressStatus.LAGGING),
+                           milestone=date(2024, 12, 31))
+    assert (light, reason) == (Light.RED, "未明确牵头单位,请办公室指定")
+
+
 def test_every_rule_has_words_for_the_rules_page():
-    assert {rule.code for rule in lights.RULES} == {"report_overdue", "milestone_overdue", "returned_twice",
+    assert {rule.code for rule in lights.RULES} == {"no_lead", "report_overdue", "milestone_overdue", "returned_twice",
                                                     "report_due_soon", "reported_lagging", "behind_schedule"}
     assert all(str(rule.description) for rule in lights.RULES)
 

@@ -464,7 +464,8 @@ def red_list(today: date | None = None, limit: int | None = None, department_id:
     """红灯事项: red items, longest overdue first, with the reason and working days overdue.
 
     Overdue since the earliest due day of a report not filed since the item's last filed report, or
-    of a milestone not approved; an item red for another reason (returned twice) shows no days.
+    of a milestone not approved; an item red for another reason (returned twice, no lead department)
+    shows no days.
     """
     today = today or local_today()
     scope = [_published(), Task.status == TaskStatus.ACTIVE, Task.light == Light.RED]
@@ -494,7 +495,8 @@ def red_list(today: date | None = None, limit: int | None = None, department_id:
              .where(*scope))
     items = []
     for task_id, plan_title, number, title, department, reason, unfiled_on, milestone_on in db.session.execute(query):
-        since = min((d for d in (_as_date(unfiled_on), _as_date(milestone_on)) if d is not None), default=None)
+        owed = (_as_date(unfiled_on), _as_date(milestone_on)) if department is not None else ()
+        since = min((d for d in owed if d is not None), default=None)
         items.append(RedItem(task_id, plan_title, number or "", title, department, reason or "", since, None))
     items.sort(key=lambda item: (item.overdue_since is None, item.overdue_since or today, item.task_id))
     shown = items[:limit] if limit is not None else items

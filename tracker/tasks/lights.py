@@ -49,6 +49,8 @@ class LightRule:
 
 
 RULES = (
+    LightRule("no_lead", Light.RED, _l("尚未明确牵头单位:无人负责报送,需由办公室指定"),
+              "未明确牵头单位,请办公室指定"),
     LightRule("report_overdue", Light.RED, _l("上一期报送已过截止日,仍未报送"),
               "{period}期报送逾期(截止{due})"),
     LightRule("milestone_overdue", Light.RED, _l("年度任务已过完成期限,仍未通过审核"),
@@ -83,6 +85,7 @@ class TaskFacts:
     end_year: int | None
     light: Light
     light_reason: str | None
+    lead_department_id: int | None
 
 
 def _reason(code: str, **values) -> tuple[Light, str]:
@@ -107,6 +110,9 @@ def judge(facts: TaskFacts, periods: DuePeriods | None, reports: dict, overdue_m
     """Every rule that holds for one task, as (light, reason); pure, so each rule can be tested alone."""
     if facts.status == TaskStatus.CLOSED:
         return []
+    if facts.lead_department_id is None:
+        # Nobody can file its reports or submit its deliverables: what it lacks is an owner, not diligence.
+        return [_reason("no_lead")]
     found = []
     periods = periods or DuePeriods(None, None)
     for period in (periods.last, periods.next):
@@ -144,7 +150,7 @@ def light_of(found: list[tuple[Light, str]]) -> tuple[Light, str | None]:
 def _task_facts(task_ids) -> list[TaskFacts]:
     query = (
         sa.select(Task.id, Task.plan_id, Task.status, Task.progress_status, Task.percent_complete, Task.due_on,
-                  Plan.start_year, Plan.end_year, Task.light, Task.light_reason)
+                  Plan.start_year, Plan.end_year, Task.light, Task.light_reason, Task.lead_department_id)
         .join(Plan, Plan.id == Task.plan_id)
         .where(Plan.status == PlanStatus.PUBLISHED)
     )
