@@ -17,9 +17,9 @@ from sqlalchemy.orm.attributes import set_committed_value
 from tracker.audit.services import record
 from tracker.clock import local_today
 from tracker.extensions import db
-from tracker.tasks.cache import note_lights_kept
 from tracker.plans.models import Plan, PlanStatus
 from tracker.reminders.workdays import add_workdays
+from tracker.tasks.cache import note_lights_kept
 from tracker.tasks.models import (
     FILED_REPORT_STATES,
     Light,

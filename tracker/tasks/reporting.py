@@ -20,6 +20,7 @@ from tracker.auth.permissions import Action, require
 from tracker.clock import local_today, utcnow
 from tracker.extensions import db
 from tracker.tasks import lights
+from tracker.tasks.cache import note_lights_kept
 from tracker.tasks.errors import StaleRecord, WorkflowError
 from tracker.tasks.models import (
     EDITABLE_REPORT_STATES,
@@ -187,7 +188,9 @@ def save_report(
         db.session.flush()
     _audit("report.created" if not before else "report.saved", report, before, report_snapshot(report),
            by=by, task=task, now=now)
-    lights.refresh_lights(now or utcnow(), task_ids=[task.id])
+    # A draft leaves every light as it was (it counts as unfiled, like no report, and the task's own
+    # status and percentage move only when it is submitted): nothing to judge, yet no light is stale.
+    note_lights_kept(db.session())
     return report
 
 
