@@ -47,6 +47,9 @@ class Config:
     # SQLite has no row locks: a claimed delivery is hidden from other senders this long, and a
     # sender killed mid-send leaves it to be resent once this has passed.
     DELIVERY_LEASE_SECONDS = 120
+    # Deliveries a sender claims, and records as sent, at once: claiming and recording each one alone
+    # cost as much as sending it. A sender killed mid-batch sends up to this many again (same Message-ID).
+    DELIVERY_BATCH = 50
 
     # The scheduler's reminder sweep (Asia/Shanghai): how often, and from which hour of a working day.
     SWEEP_INTERVAL_MINUTES = 15

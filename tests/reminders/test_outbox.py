@@ -191,15 +191,10 @@ def test_a_sender_sends_its_messages_over_one_connection(db, app, make, departme
 
 
 def test_a_connection_the_server_dropped_is_opened_again_and_the_message_sent(app, smtp):
-    from email.message import EmailMessage
-
-    from tracker.reminders.channels.email import SmtpSession, SmtpSettings
+    from tracker.reminders.channels.email import OutgoingEmail, SmtpSession, SmtpSettings
 
     def message(to):
-        mail = EmailMessage()
-        mail["From"], mail["To"], mail["Subject"] = "tracker@localhost", to, "提醒"
-        mail.set_content("请报送")
-        return mail
+        return OutgoingEmail("tracker@localhost", to, f"To: {to}\r\nSubject: reminder\r\n\r\nplease report\r\n".encode())
 
     with SmtpSession(SmtpSettings.from_config(app.config)) as session:
         session.send(message("a@example.gov.cn"))
@@ -247,3 +242,57 @@ def test_two_senders_at_once_send_each_delivery_exactly_once(db, app, make, depa
     assert sum(result["sent"] for result in results) == 60
     keys = [message["X-Idempotency-Key"] for message in smtp.messages]
     assert sorted(keys) == sorted(f"notification-{n.id}" for n in notices)
+
+
+def test_an_email_with_a_long_chinese_title_reads_back_whole_with_short_lines_and_no_defects(app):
+    from email import message_from_bytes, policy
+
+    from tracker.reminders.channels import Notice
+    from tracker.reminders.channels.email import build_email
+
+    title = "关于" + "加快推进全市重点产业链高质量发展" * 6 + "的提醒"
+    notice = Notice(key="notification-7", title=title, body="请于12月8日前报送。\n如有困难请说明。",
+                    url="https://dcdb.example.gov.cn/tasks/7?from=mail&x=<1>")
+    with app.app_context():
+        mail = build_email(notice, to="li@example.gov.cn", recipient_name="李四",
+                           sender="督查督办系统 <tracker@localhost>", msg_id="<n7@tracker>")
+
+    assert (mail.envelope_from, mail.to) == ("tracker@localhost", "li@example.gov.cn")
+    lines = mail.data.split(b"\r\n")
+    assert max(map(len, lines)) <= 78 and not any(b"\n" in line or b"\r" in line for line in lines)
+    parsed = message_from_bytes(mail.data, policy=policy.default)
+    assert [part.defects for part in parsed.walk()] == [[], [], []]
+    assert parsed["Subject"] == f"【督查督办】{title}"
+    assert str(parsed["To"]) == "李四 <li@example.gov.cn>"
+    text = parsed.get_body(("plain",)).get_content()
+    assert text.startswith("李四,您好") and "如有困难请说明。" in text and notice.url in text
+    assert 'href="https://dcdb.example.gov.cn/tasks/7?from=mail&amp;x=&lt;1&gt;"' in parsed.get_body(("html",)).get_content()
+
+
+def test_a_second_sender_never_resends_what_a_slow_first_sender_still_holds(db, app, make, department, task):
+    """The first sender's work (3 s) outlasts a lease (1 s): it stops each batch at half a lease and claims
+    again from the clock, so the second sender, starting after a first claim would have lapsed, finds
+    nothing of it to take."""
+    app.config.update(DELIVERY_LEASE_SECONDS=1.0, DELIVERY_WORKERS=1, DELIVERY_BATCH=50)
+    users = [make.liaison(department, f"l{i}", email=f"l{i}@example.gov.cn") for i in range(30)]
+    enqueue(db, *[make_notification(db, user, task=task) for user in users])
+    sent = {}
+
+    def sender(name):
+        with app.app_context():
+            sent[name] = deliver_pending()["sent"]
+
+    with SmtpSink(delay=0.1) as smtp:
+        app.config.update(SMTP_HOST="127.0.0.1", SMTP_PORT=smtp.port)
+        first = threading.Thread(target=sender, args=("first",))
+        first.start()
+        time.sleep(1.2)
+        second = threading.Thread(target=sender, args=("second",))
+        second.start()
+        first.join(30)
+        second.join(30)
+        keys = [message["X-Idempotency-Key"] for message in smtp.messages]
+
+    assert len(keys) == len(set(keys)) == 30
+    assert sent["first"] + sent["second"] == 30
+    assert {delivery.status for delivery in deliveries(db)} == {DeliveryStatus.SENT}

@@ -1,14 +1,15 @@
 """The outbox (发送队列): notices are committed first, then delivered on e-mail and webhooks.
 
 `enqueue_deliveries` adds one Delivery row per notice and external channel inside the sweep's
-transaction. `deliver_pending` sends what is due, committing after each delivery, so a process
-killed mid-run loses at most the delivery in flight, which is sent again once its claim lapses:
-delivery is at least once, and every resend carries the same Message-ID / idempotency key.
+transaction. `deliver_pending` sends what is due in small claimed batches, committing each batch's
+outcomes together, so a process killed mid-run sends again at most its batches in flight once their
+claims lapse: delivery is at least once, and every resend carries the same Message-ID / idempotency key.
 """
 from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -38,8 +39,8 @@ log = logging.getLogger(__name__)
 
 DUE_STATUSES = (DeliveryStatus.PENDING, DeliveryStatus.FAILED)
 CHUNK = 500
-# Deliveries a sender claims at once, at most (see batch_size).
-MAX_BATCH = 50
+# Rows a PostgreSQL INSERT sends as arrays at once (see insert_ignoring_duplicates).
+PG_ARRAY_CHUNK = 10_000
 MAX_BACKOFF = timedelta(hours=12)
 DEPARTMENT_TARGETS = (StepTarget.LIAISON, StepTarget.HEAD)
 
@@ -146,14 +147,26 @@ def _chunks(values: list, size: int = CHUNK) -> list[list]:
 def insert_ignoring_duplicates(table: sa.Table, rows: list[dict], unique: list[str], returning) -> list[sa.Row]:
     """INSERT … ON CONFLICT (unique) DO NOTHING of many rows; the `returning` columns of the rows it created.
 
-    One executemany: SQLAlchemy sends it as multi-row INSERTs of a statement compiled once, where a
-    VALUES list built per chunk would be compiled again for every chunk (most of a large sweep's time).
+    SQLite: one executemany, which SQLAlchemy sends as multi-row INSERTs of a statement compiled once.
+    PostgreSQL: one array per column, unnested by the server. psycopg reads a statement's placeholders
+    in Python and remembers only short statements, so the multi-row VALUES of 1,000 rows × 18 columns
+    cost a fifth of a second each to prepare: 0.8 s for a sweep's 4,000 notices, against 0.1 s on SQLite.
     """
     if not rows:
         return []
-    dialect = postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite
-    statement = dialect.insert(table).on_conflict_do_nothing(index_elements=unique).returning(*returning)
-    return db.session.execute(statement, rows).all()
+    if db.session.get_bind().dialect.name != "postgresql":
+        statement = sqlite.insert(table).on_conflict_do_nothing(index_elements=unique).returning(*returning)
+        return db.session.execute(statement, rows).all()
+    names = list(rows[0])
+    created = []
+    for chunk in _chunks(rows, PG_ARRAY_CHUNK):
+        arrays = [sa.bindparam(f"{name}_values", [row[name] for row in chunk],
+                               type_=postgresql.ARRAY(table.c[name].type)) for name in names]
+        source = sa.select(sa.func.unnest(*arrays).table_valued(*names).render_derived())
+        statement = (postgresql.insert(table).from_select(names, source)
+                     .on_conflict_do_nothing(index_elements=unique).returning(*returning))
+        created += db.session.execute(statement).all()
+    return created
 
 
 def _insert_deliveries(rows: list[dict]) -> int:
@@ -172,6 +185,7 @@ class SendSettings:
     max_attempts: int
     retry_seconds: float
     lease: timedelta
+    batch: int
 
     @classmethod
     def from_config(cls, config) -> SendSettings:
@@ -183,6 +197,7 @@ class SendSettings:
             max_attempts=max(1, int(config["DELIVERY_MAX_ATTEMPTS"])),
             retry_seconds=float(config["DELIVERY_RETRY_SECONDS"]),
             lease=timedelta(seconds=float(config["DELIVERY_LEASE_SECONDS"])),
+            batch=max(1, int(config["DELIVERY_BATCH"])),
         )
 
 
@@ -222,41 +237,33 @@ class _Job:
     endpoint: WebhookEndpoint | None
 
 
-def batch_size(settings: SendSettings) -> int:
-    """Deliveries one sender claims at once: a claim is one statement and commit instead of one per delivery,
-    yet the whole batch, every message taking its full timeout, is sent well within the claim's lease."""
-    slowest = max(settings.smtp.timeout, settings.webhook_timeout, 0.001)
-    return max(1, min(MAX_BATCH, int(settings.lease.total_seconds() / 2 / slowest)))
-
-
 def deliver_pending(now: datetime | None = None, limit: int | None = None, *,
                     ids: list[int] | None = None) -> dict[str, int]:
     """Send every due delivery (or only `ids`) in a few parallel senders; returns counts by outcome.
 
     Call it after committing the notices: each sender has its own session and transaction. A slow
-    recipient holds one sender, and the few deliveries it claimed with it, for at most the channel's
-    timeout each; the other senders carry on.
+    recipient holds one sender for at most the channel's timeout a message, and the rest of its batch
+    for at most half the lease; the other senders carry on.
     """
     app = current_app._get_current_object()
     settings = SendSettings.from_config(app.config)
     now = now or utcnow()
     budget = _Budget(limit)
-    size = batch_size(settings)
     outcomes: Counter[str] = Counter()
     lock = threading.Lock()
 
     def sender() -> None:
         with app.app_context(), SmtpSession(settings.smtp) as smtp:
             try:
-                while granted := budget.take(size):
+                while granted := budget.take(settings.batch):
                     jobs = _claim(now, settings, ids, granted)
                     budget.give_back(granted - len(jobs))
                     if not jobs:
                         return
-                    for job in jobs:
-                        outcome = _deliver(job, now, settings, smtp)
-                        with lock:
-                            outcomes[outcome] += 1
+                    results = _deliver_batch(jobs, now, settings, smtp)
+                    budget.give_back(len(jobs) - len(results))
+                    with lock:
+                        outcomes.update(result["status"].value for result in results)
             finally:
                 db.session.remove()
 
@@ -280,8 +287,8 @@ def _due(now: datetime, ids: list[int] | None, size: int) -> sa.Select:
 def _claim(now: datetime, settings: SendSettings, ids: list[int] | None, size: int) -> list[_Job]:
     """Take up to `size` due deliveries so that no other sender, in any process, sends them meanwhile.
 
-    The claim pushes next_attempt_at a lease ahead and commits; each delivery's outcome is committed as
-    soon as it is known, and a killed sender's unsent claims lapse with the lease and are sent again.
+    The claim pushes next_attempt_at a lease ahead and commits; the batch's outcomes are committed when
+    it is done, and a killed sender's unrecorded claims lapse with the lease and are sent again.
     PostgreSQL skips the rows another sender is claiming at the same moment (SKIP LOCKED); SQLite
     writes one transaction at a time.
     """
@@ -291,31 +298,61 @@ def _claim(now: datetime, settings: SendSettings, ids: list[int] | None, size: i
     # The status is checked in the subquery only: repeated outside, it leads SQLite to walk every pending row
     # by the status index instead of fetching the few chosen ones by id.
     table = Delivery.__table__  # plain Core statements: the ORM's bulk-update machinery costs more than the send
+    # The lease runs from the clock, not from the pass's `now`: a pass sending for longer than a lease
+    # would otherwise claim deliveries that other senders already see as lapsed.
     claimed = db.session.scalars(
         table.update().where(table.c.id.in_(due.scalar_subquery()))
-        .values(next_attempt_at=now + settings.lease).returning(table.c.id)
+        .values(next_attempt_at=max(now, utcnow()) + settings.lease).returning(table.c.id)
     ).all()
-    db.session.commit()
-    if not claimed:
-        return []
-    rows = db.session.execute(
-        sa.select(Delivery.id, Delivery.attempts, Delivery.channel, Delivery.address, Notification, User.name,
-                  WebhookEndpoint)
-        .join(Notification, Notification.id == Delivery.notification_id)
-        .outerjoin(User, User.id == Notification.recipient_id)
-        .outerjoin(WebhookEndpoint, WebhookEndpoint.id == Delivery.webhook_id)
-        .where(Delivery.id.in_(claimed))
-        .order_by(Delivery.id)
-    ).all()
-    jobs = [_Job(delivery_id, attempts, channel, address, notice_from(notification, settings.base_url),
-                 message_id(notification.id, delivery_id, settings.base_url), name or "", endpoint)
-            for delivery_id, attempts, channel, address, notification, name, endpoint in rows]
-    db.session.expunge_all()  # the endpoints travel with their jobs; nothing is lazily loaded after this
+    jobs = _jobs(claimed, settings) if claimed else []
     db.session.commit()
     return jobs
 
 
-def _deliver(job: _Job, now: datetime, settings: SendSettings, smtp: SmtpSession) -> str:
+# What a sender reads of a notice: columns, not Notification objects, whose loading cost as much as a send.
+NOTICE_COLUMNS = (Notification.id, Notification.title, Notification.body, Notification.link, Notification.task_id,
+                  Notification.period_id, Notification.department_id, Notification.due_on,
+                  Notification.workdays_late, Notification.escalation_level, Notification.target,
+                  Notification.created_at)
+
+
+def _jobs(delivery_ids: list[int], settings: SendSettings) -> list[_Job]:
+    rows = db.session.execute(
+        sa.select(Delivery.id.label("delivery_id"), Delivery.attempts, Delivery.channel, Delivery.address,
+                  Delivery.webhook_id, User.name.label("recipient_name"), *NOTICE_COLUMNS)
+        .join(Notification, Notification.id == Delivery.notification_id)
+        .outerjoin(User, User.id == Notification.recipient_id)
+        .where(Delivery.id.in_(delivery_ids))
+        .order_by(Delivery.id)
+    ).all()
+    endpoint_ids = {row.webhook_id for row in rows if row.webhook_id is not None}
+    endpoints = {endpoint.id: endpoint for endpoint in db.session.scalars(
+        sa.select(WebhookEndpoint).where(WebhookEndpoint.id.in_(endpoint_ids)))} if endpoint_ids else {}
+    db.session.expunge_all()  # the endpoints travel with their jobs; nothing is lazily loaded after this
+    return [_Job(row.delivery_id, row.attempts, row.channel, row.address, notice_from(row, settings.base_url),
+                 message_id(row.id, row.delivery_id, settings.base_url), row.recipient_name or "",
+                 endpoints.get(row.webhook_id))
+            for row in rows]
+
+
+def _deliver_batch(jobs: list[_Job], now: datetime, settings: SendSettings, smtp: SmtpSession) -> list[dict]:
+    """Send claimed deliveries while half their lease is left, then record the outcomes and release the rest.
+
+    Stopping at half the lease keeps a slow server's last message inside the claim, so no other sender
+    takes a delivery this one is still sending; the released ones are due again at once.
+    """
+    stop_at = time.monotonic() + settings.lease.total_seconds() / 2
+    results = []
+    for job in jobs:
+        if time.monotonic() >= stop_at:
+            break
+        results.append(_deliver(job, now, settings, smtp))
+    _record(results, released=[job.id for job in jobs[len(results):]], due=now)
+    return results
+
+
+def _deliver(job: _Job, now: datetime, settings: SendSettings, smtp: SmtpSession) -> dict:
+    """Send one claimed delivery; its new columns (and `delivery_id`) for `_record`."""
     try:
         _send(job, settings, smtp)
     except DeliveryError as error:
@@ -326,10 +363,25 @@ def _deliver(job: _Job, now: datetime, settings: SendSettings, smtp: SmtpSession
     else:
         values = {"status": DeliveryStatus.SENT, "attempts": job.attempts + 1, "delivered_at": utcnow(),
                   "last_error": None}
+    return values | {"delivery_id": job.id}
+
+
+def _record(results: list[dict], *, released: list[int], due: datetime) -> None:
+    """Commit a batch's outcomes together (one UPDATE per kind of outcome, executemany) and free `released`.
+
+    Per message, the UPDATE and commit cost as much as the send itself. The price: a sender killed
+    mid-batch sends that batch's delivered messages again, with the same Message-ID.
+    """
     table = Delivery.__table__
-    db.session.execute(table.update().where(table.c.id == job.id).values(**values))
+    statement = table.update().where(table.c.id == sa.bindparam("delivery_id"))
+    by_columns: dict[frozenset, list[dict]] = {}
+    for result in results:
+        by_columns.setdefault(frozenset(result), []).append(result)
+    for rows in by_columns.values():
+        db.session.execute(statement, rows)
+    if released:
+        db.session.execute(table.update().where(table.c.id.in_(released)).values(next_attempt_at=due))
     db.session.commit()
-    return values["status"].value
 
 
 def _send(job: _Job, settings: SendSettings, smtp: SmtpSession) -> None:

@@ -46,6 +46,7 @@ def idempotency_key(notification_id: int) -> str:
 
 
 def notice_from(notification, base_url: str) -> Notice:
+    """`notification`: a Notification, or a row of the columns named here (the outbox reads no objects)."""
     return Notice(
         key=idempotency_key(notification.id),
         title=notification.title,

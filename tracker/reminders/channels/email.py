@@ -1,13 +1,13 @@
 """E-mail over SMTP (邮件): one message per delivery, recognisable on resend by its Message-ID."""
 from __future__ import annotations
 
+import base64
+import secrets
 import smtplib
 from dataclasses import dataclass
 from email.header import Header
-from email.message import Message
-from email.mime.multipart import MIMEMultipart
-from email.mime.text import MIMEText
 from email.utils import formataddr, formatdate, parseaddr
+from functools import lru_cache
 from html import escape
 from urllib.parse import urlsplit
 
@@ -16,6 +16,7 @@ from flask_babel import gettext as _
 from tracker.reminders.channels import DeliveryError, Notice
 
 TLS_MODES = ("none", "starttls", "ssl")
+CRLF = "\r\n"
 
 
 @dataclass(frozen=True)
@@ -50,18 +51,23 @@ def message_id(notification_id: int, delivery_id: int, base_url: str) -> str:
     return f"<notification-{notification_id}.delivery-{delivery_id}@tracker.{host}>"
 
 
-def build_email(notice: Notice, *, to: str, recipient_name: str, sender: str, msg_id: str) -> Message:
-    """The message, plain text and HTML, headers in RFC 2047 words where Chinese.
+@dataclass(frozen=True)
+class OutgoingEmail:
+    """A message ready for SMTP: the envelope's sender and recipient, and the bytes of the DATA command."""
 
-    Built with the email package's MIME classes rather than EmailMessage: a quarter of the time, which
-    is most of what sending one of a sweep's thousands of reminders costs this process."""
-    message = MIMEMultipart("alternative")
-    message["Subject"] = Header(_("【督查督办】%(title)s", title=notice.title), "utf-8")
-    message["From"] = formataddr(parseaddr(sender), charset="utf-8")
-    message["To"] = formataddr((recipient_name, to), charset="utf-8") if recipient_name else to
-    message["Date"] = formatdate(localtime=False)
-    message["Message-ID"] = msg_id
-    message["X-Idempotency-Key"] = notice.key
+    envelope_from: str
+    to: str
+    data: bytes
+
+
+def build_email(notice: Notice, *, to: str, recipient_name: str, sender: str, msg_id: str) -> OutgoingEmail:
+    """The message, plain text and HTML alternatives in base64, headers in RFC 2047 words where Chinese.
+
+    Written out as the MIME text itself rather than built with the email package's classes and flattened
+    by its generator: those took two thirds of the sending process's time for each of a sweep's thousands
+    of reminders (folding each header again, choosing a boundary by scanning the body). What the package
+    is needed for, encoding words and addresses, it still does.
+    """
     greeting = _("%(name)s,您好:", name=recipient_name) if recipient_name else _("您好:")
     footer = _("此邮件由督查督办系统自动发送,请勿直接回复。")
     link_line = _("查看事项:%(url)s", url=notice.url) if notice.url else ""
@@ -69,9 +75,40 @@ def build_email(notice: Notice, *, to: str, recipient_name: str, sender: str, ms
     link_html = f'<p><a href="{escape(notice.url)}">{escape(_("查看事项"))}</a></p>' if notice.url else ""
     html = (f"<html><body><p>{escape(greeting)}</p><p>{escape(notice.body)}</p>{link_html}"
             f'<p style="color:#888">{escape(footer)}</p></body></html>')
-    message.attach(MIMEText(text + "\n", "plain", "utf-8"))
-    message.attach(MIMEText(html + "\n", "html", "utf-8"))
-    return message
+    # "-" is not in base64's alphabet, so no line of a part can be taken for the boundary.
+    boundary = f"=_{secrets.token_hex(12)}"
+    headers = (
+        ("Subject", Header(_("【督查督办】%(title)s", title=notice.title), "utf-8", header_name="Subject")
+                    .encode(linesep=CRLF)),
+        ("From", _from_header(sender)),
+        ("To", formataddr((recipient_name, to), charset="utf-8") if recipient_name else to),
+        ("Date", formatdate(localtime=False)),
+        ("Message-ID", msg_id),
+        ("X-Idempotency-Key", notice.key),
+        ("MIME-Version", "1.0"),
+        ("Content-Type", f'multipart/alternative; boundary="{boundary}"'),
+    )
+    lines = [f"{name}: {value}" for name, value in headers]
+    lines += ["", f"--{boundary}", _text_part(text + "\n", "plain"), f"--{boundary}", _text_part(html + "\n", "html"),
+              f"--{boundary}--", ""]
+    return OutgoingEmail(envelope_from=_envelope_address(sender), to=to, data=CRLF.join(lines).encode("ascii"))
+
+
+# One sender for thousands of messages: parsed and encoded once.
+@lru_cache(maxsize=8)
+def _from_header(sender: str) -> str:
+    return formataddr(parseaddr(sender), charset="utf-8")
+
+
+@lru_cache(maxsize=8)
+def _envelope_address(sender: str) -> str:
+    return parseaddr(sender)[1]
+
+
+def _text_part(content: str, subtype: str) -> str:
+    """A UTF-8 text part in base64: lines of 76 characters, so no line of the message is too long for SMTP."""
+    body = base64.encodebytes(content.encode("utf-8")).decode("ascii").rstrip("\n").replace("\n", CRLF)
+    return f'Content-Type: text/{subtype}; charset="utf-8"{CRLF}Content-Transfer-Encoding: base64{CRLF}{CRLF}{body}'
 
 
 class SmtpSession:
@@ -90,7 +127,7 @@ class SmtpSession:
     def __exit__(self, *_exc) -> None:
         self.close()
 
-    def send(self, message: Message) -> None:
+    def send(self, message: OutgoingEmail) -> None:
         try:
             self._send_reconnecting(message)
         except (smtplib.SMTPException, OSError) as error:
@@ -100,15 +137,15 @@ class SmtpSession:
             settings = self.settings
             raise DeliveryError(f"SMTP {settings.host}:{settings.port}: {type(error).__name__}: {error}") from error
 
-    def _send_reconnecting(self, message: Message) -> None:
+    def _send_reconnecting(self, message: OutgoingEmail) -> None:
         if self.connection is not None:
             try:
-                self.connection.send_message(message)
+                self.connection.sendmail(message.envelope_from, [message.to], message.data)
                 return
             except (smtplib.SMTPServerDisconnected, ConnectionError):
                 self.close()
         self.connection = _connect(self.settings)
-        self.connection.send_message(message)
+        self.connection.sendmail(message.envelope_from, [message.to], message.data)
 
     def close(self) -> None:
         connection, self.connection = self.connection, None
