@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from tests.reminders.sweep_support import beijing, file_report
 from tests.statements import statements_sent
 from tracker.reminders.sweep import run_sweep
+from tracker.tasks.reporting import sign_for
 from tracker.tasks.models import Light, ReportingPeriod, Task
 
 
@@ -88,3 +89,19 @@ def test_a_report_filed_through_the_workflow_does_not_make_the_next_pass_judge_e
     db.session.commit()  # outside the workflow: the next pass judges every light again
     run_sweep(morning + timedelta(minutes=30))
     assert _light(db, second) == Light.GREEN
+
+
+def test_signing_for_an_item_does_not_make_the_next_pass_judge_every_light(db, make):
+    kjj = make.department("市科技局")
+    liaison = make.liaison(kjj, "kjj")
+    plan = make.plan()
+    make.period(plan, "2025-09", starts_on=date(2025, 9, 1), ends_on=date(2025, 9, 30), due_on=date(2025, 9, 25))
+    [task] = _late_items(make, plan, kjj, 1)
+    morning = beijing(date(2025, 9, 26))
+    run_sweep(morning)
+
+    sign_for(task, by=liaison)
+    db.session.commit()
+    assert task.assignments[0].signed_at is not None
+    statements = statements_sent(db, lambda: run_sweep(morning + timedelta(minutes=15)))
+    assert not any("tasks.light" in statement for statement in statements)

@@ -106,6 +106,7 @@ def sign_for(task: Task, *, by, now: datetime | None = None) -> TaskAssignment:
         raise WorkflowError(_("本单位已于 %(day)s 签收此事项", day=local_today(assignment.signed_at).isoformat()))
     assignment.signed_at = now or utcnow()
     assignment.signed_by_id = by.id
+    note_lights_kept(db.session())  # a receipt changes no light
     db.session.flush()
     record("task.signed", task, by=by, after={"department_id": assignment.department_id,
                                                "role": assignment.role}, task_id=task.id, plan_id=task.plan_id,
