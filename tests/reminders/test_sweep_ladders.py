@@ -136,3 +136,21 @@ def test_editing_a_policy_leaves_sent_notices_alone(db, item):
     assert new == {("office", "la"), ("kjj", "s-")}
     assert {(n.id, n.step_key, n.title, n.body) for n in db.session.scalars(
         sa.select(Notification).where(Notification.id.in_([i for i, *_ in before])))} == before
+
+
+def test_an_item_without_a_lead_department_brings_the_office_a_notice_asking_for_one(db, item, make):
+    orphan = make.task(item["plan"], lead=None, number="(四)", title="完善科技金融服务体系")
+    make.milestone(orphan, text="设立科技成果转化基金", due_on=D(2025, 9, 30))
+    file_report(item["task"], item["september"], item["liaison"], D(2025, 9, 20))
+    simulate(db, D(2025, 9, 22), D(2025, 10, 20))
+
+    got = sorted((day, who, step) for day, who, task_id, step in received(db) if task_id == orphan.id)
+    # Nobody in a department to remind on the due day or one day late; 3 and 5 working days late (28 Sep
+    # and 11 Oct 2025 were adjusted working days) the office and the listing, as for any item.
+    assert got == [(D(2025, 9, 29), "office", "late-office"), (D(2025, 10, 9), "通报", "late-report"),
+                   (D(2025, 10, 11), "office", "milestone-office")]
+    notice = db.session.scalar(sa.select(Notification).where(Notification.task_id == orphan.id,
+                                                             Notification.step_key == "late-office"))
+    assert notice.title == "【督办】(四)完善科技金融服务体系:2025-09期报送已逾期3个工作日"
+    assert "牵头单位:未明确" in notice.body and "请办公室指定牵头单位" in notice.body
+    assert notice.department_id is None

@@ -73,6 +73,9 @@ _CHUNK = 500
 _UNFILED = (ReportState.DRAFT,)
 _MILESTONE_OPEN = (MilestoneStatus.PENDING, MilestoneStatus.RETURNED)
 _TITLE_WIDTH = 24
+# An item without a lead department (未明确牵头单位) has nobody to file or to remind: only the steps that
+# do not go to a department fire for it, the office's 督办 (which then asks for a lead) and the listing.
+NO_LEAD_TARGETS = (StepTarget.OFFICE, StepTarget.SUPERVISION_REPORT)
 
 
 @dataclass
@@ -102,7 +105,7 @@ class Due:
 
     subject_key: str
     point: Point
-    department_id: int
+    department_id: int | None  # None: the item has no lead department (未明确牵头单位)
     task_id: int
     task_number: str
     task_title: str
@@ -230,7 +233,7 @@ def _report_dues(policies: Policies, today: date, horizon: date) -> list[Due]:
         )
         unfiled += [(f"report:{task_id}:{period_id}:{reopens}", task_id, number, title, department_id, period_id)
                     for task_id, reopens, number, title, department_id, status, period_id in rows
-                    if status == TaskStatus.ACTIVE and department_id is not None]
+                    if status == TaskStatus.ACTIVE]
     # Most unfiled reports are late ones whose steps fired already: a Due is made only for what is left.
     fired = _fired_steps({row[0] for row in unfiled})
     dues = []
@@ -238,7 +241,8 @@ def _report_dues(policies: Policies, today: date, horizon: date) -> list[Due]:
         label, due_on, points = firing[period_id]
         dues += [Due(key, point, department_id, task_id, number, title, due_on, due_on, period_id=period_id,
                      period_label=label)
-                 for point in points if (key, point.step.key, point.occurrence) not in fired]
+                 for point in points if (key, point.step.key, point.occurrence) not in fired
+                 and (department_id is not None or point.step.target in NO_LEAD_TARGETS)]
     return dues
 
 
@@ -259,6 +263,10 @@ def _anchor_groups(policies: Policies, condition: StepCondition, today: date, ho
     return groups
 
 
+def _has_lead_unless(any_lead: bool):
+    return sa.true() if any_lead else Task.lead_department_id.is_not(None)
+
+
 def _milestone_dues(policies: Policies, today: date, horizon: date) -> list[Due]:
     """年度任务逾期: milestones past due that the department has neither submitted nor had approved."""
     dues = []
@@ -272,7 +280,7 @@ def _milestone_dues(policies: Policies, today: date, horizon: date) -> list[Due]
             .join(Plan, Plan.id == Task.plan_id)
             .where(Milestone.status.in_(_MILESTONE_OPEN), Milestone.due_on.in_(sorted(by_day)),
                    due_since_publication(Milestone.due_on),
-                   Task.status == TaskStatus.ACTIVE, Task.lead_department_id.is_not(None),
+                   Task.status == TaskStatus.ACTIVE, _has_lead_unless(point.step.target in NO_LEAD_TARGETS),
                    Plan.status == PlanStatus.PUBLISHED, policies.plan_scope(policy, Task.plan_id),
                    _not_fired(subject, point))
         )
@@ -404,11 +412,13 @@ def wording(due: Due, today: date, department_name: str) -> tuple[str, str, int]
             title = f"{_PREFIX.get(target, '【催办】')}{item}:{due.period_label}期报送已逾期{late}个工作日"
     lines = [
         f"事项:{due.task_number}{due.task_title}",
-        f"牵头单位:{department_name}",
+        f"牵头单位:{department_name or '未明确'}",
         f"内容:{what}",
         f"截止日期:{due_text}",
         f"状态:{state}。",
     ]
+    if due.department_id is None:
+        lines.append("该事项未明确牵头单位,无人可以报送,请办公室指定牵头单位。")
     if target == StepTarget.SUPERVISION_REPORT:
         lines.append("该事项将列入下一期督查通报。")
     return title[:300], "\n".join(lines), late
@@ -423,7 +433,7 @@ def _link(due: Due) -> str:
 def notification_rows(dues: list[Due], now: datetime) -> list[dict]:
     """One row per recipient of each due step firing, sorted so concurrent sweeps lock in one order."""
     today = local_today(now)
-    department_ids = {due.department_id for due in dues}
+    department_ids = {due.department_id for due in dues if due.department_id is not None}
     names = dict(db.session.execute(sa.select(Department.id, Department.name).where(
         Department.id.in_(sorted(department_ids)))).all()) if department_ids else {}
     staff = _department_staff(department_ids) if department_ids else {}
