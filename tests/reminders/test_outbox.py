@@ -296,3 +296,19 @@ def test_a_second_sender_never_resends_what_a_slow_first_sender_still_holds(db, 
     assert len(keys) == len(set(keys)) == 30
     assert sent["first"] + sent["second"] == 30
     assert {delivery.status for delivery in deliveries(db)} == {DeliveryStatus.SENT}
+
+
+def test_an_address_that_is_not_one_fails_with_a_readable_error_and_a_name_cannot_add_headers(db, smtp, make,
+                                                                                           department, task):
+    typo = make.liaison(department, "typo", name="王联络", email="王联络@科技局")
+    forger = make.liaison(department, "forger", name="Li\r\nBcc: spy@example.com", email="li@example.gov.cn")
+    enqueue(db, make_notification(db, typo, task=task), make_notification(db, forger, task=task))
+
+    assert deliver_pending(now=NOW) == {"sent": 1, "failed": 1, "abandoned": 0}
+    failed = next(d for d in deliveries(db) if d.status == DeliveryStatus.FAILED)
+    assert failed.address == "王联络@科技局" and "not an e-mail address" in failed.last_error
+    [envelope] = smtp.envelopes
+    assert envelope.rcpt_tos == ["li@example.gov.cn"]
+    [message] = smtp.messages
+    [to] = message["To"].addresses
+    assert message["Bcc"] is None and to.addr_spec == "li@example.gov.cn" and to.display_name.startswith("Li ")

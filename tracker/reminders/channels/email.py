@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import base64
+import re
 import secrets
 import smtplib
 from dataclasses import dataclass
@@ -68,6 +69,8 @@ def build_email(notice: Notice, *, to: str, recipient_name: str, sender: str, ms
     of reminders (folding each header again, choosing a boundary by scanning the body). What the package
     is needed for, encoding words and addresses, it still does.
     """
+    to = _deliverable(to)
+    recipient_name = _CONTROL.sub(" ", recipient_name or "").strip()
     greeting = _("%(name)s,您好:", name=recipient_name) if recipient_name else _("您好:")
     footer = _("此邮件由督查督办系统自动发送,请勿直接回复。")
     link_line = _("查看事项:%(url)s", url=notice.url) if notice.url else ""
@@ -92,6 +95,21 @@ def build_email(notice: Notice, *, to: str, recipient_name: str, sender: str, ms
     lines += ["", f"--{boundary}", _text_part(text + "\n", "plain"), f"--{boundary}", _text_part(html + "\n", "html"),
               f"--{boundary}--", ""]
     return OutgoingEmail(envelope_from=_envelope_address(sender), to=to, data=CRLF.join(lines).encode("ascii"))
+
+
+# Line breaks and other control characters: in a header they would start a header of their own.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def _deliverable(address: str) -> str:
+    """The address as SMTP takes it, or a DeliveryError the office can read in the delivery log.
+
+    Addresses are entered by hand (the admin's user form takes any text): one that is not plain ASCII,
+    has spaces or line breaks, or not exactly one @ would otherwise crash the send or forge a header.
+    """
+    if not address.isascii() or _CONTROL.search(address) or " " in address or address.count("@") != 1:
+        raise DeliveryError(f"not an e-mail address this server can deliver to: {address!r}")
+    return address
 
 
 # One sender for thousands of messages: parsed and encoded once.
