@@ -65,6 +65,10 @@ def test_cli_creates_departments_users_and_tokens(runner, db):
     assert token.startswith("trk_")
     bad = runner.invoke(args=["users", "create", "x", "--name", "x", "--password", "p", "--role", "admin"])
     assert bad.exit_code != 0 and "密码至少" in bad.output
+    bad = runner.invoke(args=["users", "create", "y", "--name", "y", "--password", "password-123", "--role",
+                              "liaison", "--email", "y@科技局"])
+    assert bad.exit_code != 0 and "电子邮箱无效" in bad.output
+    assert db.session.scalar(sa.select(User).where(User.login == "y")) is None
 
 
 def test_demo_prints_logins_and_each_can_log_in(runner, app):
@@ -78,3 +82,16 @@ def test_demo_prints_logins_and_each_can_log_in(runner, app):
         client = app.test_client()
         response = client.post_form("/login", {"login": login_name, "password": "demo-password"})
         assert response.status_code == 302, login_name
+
+
+def test_an_email_address_mail_cannot_reach_is_refused_with_a_message_and_nothing_saved(admin_client, make, db):
+    science = make.department("市科技局")
+    form = {"login": "kj.lly", "name": "科技局联络员", "department_id": science.id, "roles": ["liaison"],
+            "password": "a-good-password", "is_active": "y"}
+    response = admin_client.post_form("/admin/users/new", form | {"email": "王联络@科技局"})
+    assert response.status_code == 200
+    assert "请填写有效的电子邮箱地址" in response.get_data(as_text=True)
+    assert db.session.scalar(sa.select(User).where(User.login == "kj.lly")) is None
+
+    assert admin_client.post_form("/admin/users/new", form | {"email": " lly@kjj.example.gov.cn "}).status_code == 302
+    assert db.session.scalar(sa.select(User.email).where(User.login == "kj.lly")) == "lly@kjj.example.gov.cn"

@@ -1,11 +1,12 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from tracker.auth.models import Role
 from tracker.departments.models import DepartmentLevel
 from tracker.forms import MultiCheckboxField, choices
+from tracker.reminders.channels.email import is_deliverable
 
 ROLE_LABELS = {
     Role.ADMIN: _l("系统管理员"),
@@ -38,11 +39,16 @@ class DepartmentForm(FlaskForm):
 class UserForm(FlaskForm):
     login = StringField(_l("账号"), validators=[DataRequired(), Length(max=80)])
     name = StringField(_l("姓名"), validators=[DataRequired(), Length(max=100)])
-    email = EmailField(_l("电子邮箱"), validators=[Optional(), Length(max=200)])
+    email = EmailField(_l("电子邮箱"), validators=[Optional(), Length(max=200)],
+                       filters=[lambda value: value.strip() if value else value])
     department_id = SelectField(_l("所属单位"), coerce=int)
     roles = MultiCheckboxField(_l("角色"), choices=choices((k.value, v) for k, v in ROLE_LABELS.items()))
     password = PasswordField(_l("密码(新建时必填;留空则不修改)"), validators=[Optional(), Length(min=8, max=200)])
     is_active = BooleanField(_l("启用"), default=True)
+
+    def validate_email(self, field) -> None:
+        if field.data and not is_deliverable(field.data):
+            raise ValidationError(_l("请填写有效的电子邮箱地址,如 name@example.gov.cn(不含中文和空格)"))
 
 
 class CalendarForm(FlaskForm):

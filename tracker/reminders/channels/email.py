@@ -101,13 +101,20 @@ def build_email(notice: Notice, *, to: str, recipient_name: str, sender: str, ms
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
-def _deliverable(address: str) -> str:
-    """The address as SMTP takes it, or a DeliveryError the office can read in the delivery log.
+def is_deliverable(address: str) -> bool:
+    """An address SMTP takes as it is: plain ASCII, no spaces or line breaks, one @ between two parts.
 
-    Addresses are entered by hand (the admin's user form takes any text): one that is not plain ASCII,
-    has spaces or line breaks, or not exactly one @ would otherwise crash the send or forge a header.
+    Anything else would crash the send or, with a line break, forge a header.
     """
-    if not address.isascii() or _CONTROL.search(address) or " " in address or address.count("@") != 1:
+    local, _at, domain = address.partition("@")
+    return (address.isascii() and not _CONTROL.search(address) and " " not in address
+            and address.count("@") == 1 and bool(local) and bool(domain))
+
+
+def _deliverable(address: str) -> str:
+    """The address, or a DeliveryError the office can read in the delivery log (for addresses saved
+    before the user form checked them, or written by a script)."""
+    if not is_deliverable(address):
         raise DeliveryError(f"not an e-mail address this server can deliver to: {address!r}")
     return address
 
