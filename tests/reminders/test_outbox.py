@@ -269,12 +269,15 @@ def test_an_email_with_a_long_chinese_title_reads_back_whole_with_short_lines_an
     assert 'href="https://dcdb.example.gov.cn/tasks/7?from=mail&amp;x=&lt;1&gt;"' in parsed.get_body(("html",)).get_content()
 
 
+LEASE, MESSAGES = 2.0, 40
+
+
 def test_a_second_sender_never_resends_what_a_slow_first_sender_still_holds(db, app, make, department, task):
-    """The first sender's work (3 s) outlasts a lease (1 s): it stops each batch at half a lease and claims
+    """The first sender's work (4 s) outlasts a lease (2 s): it stops each batch at half a lease and claims
     again from the clock, so the second sender, starting after a first claim would have lapsed, finds
-    nothing of it to take."""
-    app.config.update(DELIVERY_LEASE_SECONDS=1.0, DELIVERY_WORKERS=1, DELIVERY_BATCH=50)
-    users = [make.liaison(department, f"l{i}", email=f"l{i}@example.gov.cn") for i in range(30)]
+    nothing of it to take. (Half a lease, 1 s, is the margin for a stalled machine.)"""
+    app.config.update(DELIVERY_LEASE_SECONDS=LEASE, DELIVERY_WORKERS=1, DELIVERY_BATCH=50)
+    users = [make.liaison(department, f"l{i}", email=f"l{i}@example.gov.cn") for i in range(MESSAGES)]
     enqueue(db, *[make_notification(db, user, task=task) for user in users])
     sent = {}
 
@@ -286,15 +289,15 @@ def test_a_second_sender_never_resends_what_a_slow_first_sender_still_holds(db, 
         app.config.update(SMTP_HOST="127.0.0.1", SMTP_PORT=smtp.port)
         first = threading.Thread(target=sender, args=("first",))
         first.start()
-        time.sleep(1.2)
+        time.sleep(LEASE * 1.2)
         second = threading.Thread(target=sender, args=("second",))
         second.start()
-        first.join(30)
-        second.join(30)
+        first.join(60)
+        second.join(60)
         keys = [message["X-Idempotency-Key"] for message in smtp.messages]
 
-    assert len(keys) == len(set(keys)) == 30
-    assert sent["first"] + sent["second"] == 30
+    assert len(keys) == len(set(keys)) == MESSAGES
+    assert sent["first"] + sent["second"] == MESSAGES
     assert {delivery.status for delivery in deliveries(db)} == {DeliveryStatus.SENT}
 
 
