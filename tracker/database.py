@@ -28,6 +28,15 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
             dbapi_connection.execute(f"PRAGMA {pragma}")
 
 
+# Values in one IN (…) list, at most: under every engine's limit on bound parameters.
+IN_LIST_SIZE = 500
+
+
+def chunks(values: list, size: int = IN_LIST_SIZE) -> list[list]:
+    """`values` in slices of `size`, for IN lists and batched statements over thousands of ids."""
+    return [values[start:start + size] for start in range(0, len(values), size)]
+
+
 class UTCDateTime(sa.types.TypeDecorator):
     """Stored as naive UTC so that SQLite and PostgreSQL behave alike; read back as aware UTC."""
 

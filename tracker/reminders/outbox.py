@@ -22,6 +22,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from tracker.audit.services import record
 from tracker.auth.models import User
 from tracker.clock import utcnow
+from tracker.database import chunks
 from tracker.extensions import db
 from tracker.reminders.channels import DeliveryError, Notice, notice_from
 from tracker.reminders.channels.email import SmtpSession, SmtpSettings, build_email, message_id
@@ -38,7 +39,6 @@ from tracker.reminders.models import (
 log = logging.getLogger(__name__)
 
 DUE_STATUSES = (DeliveryStatus.PENDING, DeliveryStatus.FAILED)
-CHUNK = 500
 # Rows a PostgreSQL INSERT sends as arrays at once (see insert_ignoring_duplicates).
 PG_ARRAY_CHUNK = 10_000
 MAX_BACKOFF = timedelta(hours=12)
@@ -73,7 +73,7 @@ def enqueue_deliveries(notifications: list, *, now: datetime | None = None) -> d
     if not notifications:
         return counts
     recipient_ids = sorted({n.recipient_id for n in notifications if n.recipient_id is not None})
-    users = {user.id: user for ids in _chunks(recipient_ids)
+    users = {user.id: user for ids in chunks(recipient_ids)
              for user in db.session.scalars(sa.select(User).where(User.id.in_(ids)))}
     rows = []
     for notification in notifications:
@@ -130,18 +130,13 @@ def _endpoint_serves(endpoint: WebhookEndpoint, notification) -> bool:
 
 def _already_posted(notifications: list, endpoint_ids: list[int]) -> set[tuple]:
     posted = set()
-    for subjects in _chunks(sorted({n.subject_key for n in notifications})):
+    for subjects in chunks(sorted({n.subject_key for n in notifications})):
         posted.update(tuple(row) for row in db.session.execute(
             sa.select(Notification.subject_key, Notification.step_key, Notification.occurrence, Delivery.webhook_id)
             .join(Delivery, Delivery.notification_id == Notification.id)
             .where(Delivery.webhook_id.in_(endpoint_ids), Notification.subject_key.in_(subjects))
         ))
     return posted
-
-
-def _chunks(values: list, size: int = CHUNK) -> list[list]:
-    """Slices small enough for any engine's limit on bound parameters (a sweep can pass thousands)."""
-    return [values[start:start + size] for start in range(0, len(values), size)]
 
 
 def insert_ignoring_duplicates(table: sa.Table, rows: list[dict], unique: list[str], returning) -> list[sa.Row]:
@@ -159,7 +154,7 @@ def insert_ignoring_duplicates(table: sa.Table, rows: list[dict], unique: list[s
         return db.session.execute(statement, rows).all()
     names = list(rows[0])
     created = []
-    for chunk in _chunks(rows, PG_ARRAY_CHUNK):
+    for chunk in chunks(rows, PG_ARRAY_CHUNK):
         arrays = [sa.bindparam(f"{name}_values", [row[name] for row in chunk],
                                type_=postgresql.ARRAY(table.c[name].type)) for name in names]
         source = sa.select(sa.func.unnest(*arrays).table_valued(*names).render_derived())

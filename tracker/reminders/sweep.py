@@ -42,6 +42,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from tracker.auth.models import Role, User, UserRole
 from tracker.clock import LOCAL_TZ, as_utc, local_today, to_local, utcnow
+from tracker.database import chunks
 from tracker.departments.models import Department
 from tracker.extensions import db
 from tracker.plans.models import Plan, PlanStatus
@@ -68,7 +69,6 @@ from tracker.tasks.schedule import due_since_publication
 CATCH_UP_WORKDAYS = 10
 # Slack around the window of due dates, in calendar days: covers a holiday run inside a count.
 _WINDOW_SLACK = timedelta(days=12)
-_CHUNK = 500
 # A report in these states still owes the period's filing (a returned one has its own ladder).
 _UNFILED = (ReportState.DRAFT,)
 _MILESTONE_OPEN = (MilestoneStatus.PENDING, MilestoneStatus.RETURNED)
@@ -217,7 +217,7 @@ def _report_dues(policies: Policies, today: date, horizon: date) -> list[Due]:
             firing[period_id] = (label, due_on, points)
     # The unfiled tasks are read once for all the steps firing, not once per step.
     unfiled = []
-    for ids in _chunks(sorted(firing)):
+    for ids in chunks(sorted(firing)):
         # The periods named again inside NOT EXISTS: PostgreSQL then reads only these periods' reports
         # (from ix_progress_reports_period_state_task alone) for its anti-join, not all million of them.
         filed = sa.exists().where(ProgressReport.task_id == Task.id, ProgressReport.period_id == ReportingPeriod.id,
@@ -242,7 +242,7 @@ def _report_dues(policies: Policies, today: date, horizon: date) -> list[Due]:
         dues += [Due(key, point, department_id, task_id, number, title, due_on, due_on, period_id=period_id,
                      period_label=label)
                  for point in points if (key, point.step.key, point.occurrence) not in fired
-                 and (department_id is not None or point.step.target in NO_LEAD_TARGETS)]
+                 and (department_id is not None or not _needs_lead(point.step))]
     return dues
 
 
@@ -263,8 +263,9 @@ def _anchor_groups(policies: Policies, condition: StepCondition, today: date, ho
     return groups
 
 
-def _has_lead_unless(any_lead: bool):
-    return sa.true() if any_lead else Task.lead_department_id.is_not(None)
+def _needs_lead(step: EscalationStep) -> bool:
+    """A step to the lead department's staff has nobody to reach on an item without one (NO_LEAD_TARGETS)."""
+    return step.target not in NO_LEAD_TARGETS
 
 
 def _milestone_dues(policies: Policies, today: date, horizon: date) -> list[Due]:
@@ -273,6 +274,7 @@ def _milestone_dues(policies: Policies, today: date, horizon: date) -> list[Due]
     subject = _subject("milestone:", Milestone.id, Milestone.return_count + Task.reopen_count)
     for by_day, policy in _anchor_groups(policies, StepCondition.MILESTONE_NOT_APPROVED, today, horizon).values():
         point = next(iter(by_day.values()))
+        lead = Task.lead_department_id.is_not(None) if _needs_lead(point.step) else sa.true()
         rows = db.session.execute(
             sa.select(subject, Milestone.id, Milestone.text, Milestone.due_on, Task.id, Task.number, Task.title,
                       Task.lead_department_id)
@@ -280,7 +282,7 @@ def _milestone_dues(policies: Policies, today: date, horizon: date) -> list[Due]
             .join(Plan, Plan.id == Task.plan_id)
             .where(Milestone.status.in_(_MILESTONE_OPEN), Milestone.due_on.in_(sorted(by_day)),
                    due_since_publication(Milestone.due_on),
-                   Task.status == TaskStatus.ACTIVE, _has_lead_unless(point.step.target in NO_LEAD_TARGETS),
+                   Task.status == TaskStatus.ACTIVE, lead,
                    Plan.status == PlanStatus.PUBLISHED, policies.plan_scope(policy, Task.plan_id),
                    _not_fired(subject, point))
         )
@@ -331,7 +333,7 @@ def _returned_dues(policies: Policies, today: date, horizon: date) -> list[Due]:
 def _fired_steps(subject_keys: set[str]) -> set[tuple[str, str, int]]:
     """(subject, step, occurrence) of every notice already made for these subjects, by the notices' unique key."""
     fired = set()
-    for keys in _chunks(sorted(subject_keys)):
+    for keys in chunks(sorted(subject_keys)):
         fired.update(tuple(row) for row in db.session.execute(
             sa.select(Notification.subject_key, Notification.step_key, Notification.occurrence)
             .where(Notification.subject_key.in_(keys))))
@@ -355,7 +357,7 @@ def find_due(now: datetime) -> list[Due]:
 def _department_staff(department_ids: set[int]) -> dict[tuple[int, Role], list[int]]:
     """{(department id, liaison|head): [user ids]} of active users."""
     staff = defaultdict(list)
-    for ids in _chunks(sorted(department_ids)):
+    for ids in chunks(sorted(department_ids)):
         for user_id, department_id, role in db.session.execute(
             sa.select(User.id, User.department_id, UserRole.role)
             .join(UserRole, UserRole.user_id == User.id)
@@ -463,10 +465,6 @@ def notification_rows(dues: list[Due], now: datetime) -> list[dict]:
 
 
 # ---- writing ---------------------------------------------------------------------------------
-
-def _chunks(values: list, size: int = _CHUNK) -> list[list]:
-    return [values[start:start + size] for start in range(0, len(values), size)]
-
 
 def insert_notifications(rows: list[dict]) -> list[sa.Row]:
     """INSERT … ON CONFLICT DO NOTHING: the rows this call created (others existed already), with their

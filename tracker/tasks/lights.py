@@ -16,6 +16,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from tracker.audit.services import record
 from tracker.clock import local_today
+from tracker.database import chunks
 from tracker.extensions import db
 from tracker.plans.models import Plan, PlanStatus
 from tracker.reminders.workdays import add_workdays
@@ -37,7 +38,6 @@ DUE_SOON_WORKDAYS = 3
 RETURNS_FOR_RED = 2
 # Percentage points a reported percentage may trail the time elapsed before the item counts as behind.
 SCHEDULE_TOLERANCE = 10
-_CHUNK = 500
 
 
 @dataclass(frozen=True)
@@ -221,8 +221,8 @@ def refresh_lights(now: datetime, task_ids=None) -> int:
     )
     before = {f.id: {"light": f.light, "light_reason": f.light_reason} for f in facts if f.id in changed}
     ids = sorted(changed)
-    for start in range(0, len(ids), _CHUNK):
-        for task in db.session.scalars(sa.select(Task).where(Task.id.in_(ids[start:start + _CHUNK]))):
+    for some in chunks(ids):
+        for task in db.session.scalars(sa.select(Task).where(Task.id.in_(some))):
             light, reason = changed[task.id]
             set_committed_value(task, "light", light)
             set_committed_value(task, "light_reason", reason)
