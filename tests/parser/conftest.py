@@ -2,13 +2,13 @@
 from __future__ import annotations
 
 import functools
-import pathlib
 
 import pytest
 
 from tracker.plans.parser import parse_plan, read_plan_bytes
+from tests.samples import SEED_PLANS
 
-PLANS = pathlib.Path(__file__).resolve().parents[3] / "shared" / "plans"
+PLANS = SEED_PLANS
 FILES = {
     "000": "000_454fa1552c06ed2d.txt",
     "001": "001_48d58d0ac6066aac.txt",

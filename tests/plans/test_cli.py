@@ -1,15 +1,14 @@
 """`flask plans import FILE`."""
-import pathlib
 
 import sqlalchemy as sa
 
 from tracker.plans.models import Plan, PlanStatus
+from tests.samples import SEED_PLANS
 
-PLANS = pathlib.Path(__file__).resolve().parents[3] / "shared" / "plans"
 
 
 def test_import_prints_the_drafts_id_and_warnings(runner, db):
-    result = runner.invoke(args=["plans", "import", str(PLANS / "002_b46e6d68e78b0a64.txt")])
+    result = runner.invoke(args=["plans", "import", str(SEED_PLANS / "002_b46e6d68e78b0a64.txt")])
     assert result.exit_code == 0, result.output
     plan = db.session.scalar(sa.select(Plan))
     first_line = result.output.splitlines()[0].split("\t")
@@ -20,7 +19,7 @@ def test_import_prints_the_drafts_id_and_warnings(runner, db):
 
 
 def test_import_twice_is_refused(runner, db):
-    path = str(PLANS / "003_5af70cd96f267a21.txt")
+    path = str(SEED_PLANS / "003_5af70cd96f267a21.txt")
     assert runner.invoke(args=["plans", "import", path]).exit_code == 0
     again = runner.invoke(args=["plans", "import", path])
     assert again.exit_code != 0 and "已经导入过" in again.output

@@ -1,5 +1,4 @@
 """`flask demo` imports and publishes the five shared plans with their departments."""
-import pathlib
 
 import pytest
 import sqlalchemy as sa
@@ -9,15 +8,15 @@ from tracker.departments.models import Department
 from tracker.plans import services
 from tracker.plans.models import Plan, PlanStatus
 from tracker.tasks.models import AssignmentRole, Indicator, Milestone, ReportingPeriod, Task
+from tests.samples import SEED_PLANS
 
-PLANS = pathlib.Path(__file__).resolve().parents[3] / "shared" / "plans"
 
 
 def test_demo_publishes_all_five_plans(runner, db):
     result = runner.invoke(args=["demo", "--password", "demo-password"])
     assert result.exit_code == 0, result.output
     plans = db.session.scalars(sa.select(Plan).order_by(Plan.id)).all()
-    assert [p.source_filename for p in plans] == sorted(p.name for p in PLANS.glob("*.txt"))
+    assert [p.source_filename for p in plans] == sorted(p.name for p in SEED_PLANS.glob("*.txt"))
     for plan in plans:
         count = db.session.scalar(sa.select(sa.func.count()).select_from(Task).where(Task.plan_id == plan.id))
         assert plan.status == PlanStatus.PUBLISHED and count == len(plan.draft["tasks"]) > 0, plan.title
@@ -50,7 +49,7 @@ def test_every_unit_the_plans_name_matches_the_directory(db, office, filename):
     from tracker.plans.parser import read_plan_bytes
 
     build_departments()
-    path = PLANS / filename
+    path = SEED_PLANS / filename
     plan = services.import_plan(read_plan_bytes(path.read_bytes(), path.name), filename=path.name, by=office)
     matches = services.match_departments(plan)
     assert len(matches) >= 10

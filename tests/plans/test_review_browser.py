@@ -1,15 +1,15 @@
 """The review page in headless Chromium: the office uploads a plan, fixes a lead and publishes."""
-import pathlib
 import re
 
 import pytest
 
 from tests.conftest import browser_login
 from tracker.demo import build_departments
+from tests.samples import SEED_PLANS
 
 pytestmark = pytest.mark.browser
 
-PLAN_002 = pathlib.Path(__file__).resolve().parents[3] / "shared" / "plans" / "002_b46e6d68e78b0a64.txt"
+PLAN_002 = SEED_PLANS / "002_b46e6d68e78b0a64.txt"
 
 
 @pytest.fixture

@@ -1,15 +1,14 @@
 """Upload or paste a real plan, review it, publish it; bad files get a clear message and import nothing."""
 import io
-import pathlib
 
 import pytest
 import sqlalchemy as sa
 
 from tracker.plans.models import Plan, PlanStatus
 from tracker.tasks.models import Task
+from tests.samples import SEED_PLANS
 
-PLANS = pathlib.Path(__file__).resolve().parents[3] / "shared" / "plans"
-PLAN_002 = PLANS / "002_b46e6d68e78b0a64.txt"
+PLAN_002 = SEED_PLANS / "002_b46e6d68e78b0a64.txt"
 
 
 def _upload(client, data: bytes, filename: str, follow_redirects=False, **fields):

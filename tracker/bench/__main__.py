@@ -40,7 +40,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--rebuild", action="store_true", help="build afresh even if a cached dataset fits")
     parser.add_argument("--workdir", type=Path, help="where the run's files go (default: a temporary directory)")
     parser.add_argument("--keep", action="store_true", help="keep the work directory (database, logs, PDF)")
-    parser.add_argument("--plans", type=Path, default=PROJECT_ROOT.parent / "shared" / "plans")
+    parser.add_argument("--plans", type=Path, default=PROJECT_ROOT / "samples" / "plans")
     parser.add_argument("--only", help="comma-separated sections: " + ",".join(name for name, _ in figures.SECTIONS))
     return parser.parse_args(argv)
 

@@ -20,7 +20,7 @@ from tracker.plans.models import Plan
 from tracker.demo import history
 
 DEFAULT_PASSWORD = "tracker-demo"
-PLANS_FOLDER = PROJECT_ROOT.parent / "shared" / "plans"
+PLANS_FOLDER = PROJECT_ROOT / "samples" / "plans"
 
 # (name, short name, aliases, level, login prefix or None): every unit the five shared plans name.
 DEMO_DEPARTMENTS = [
