@@ -111,7 +111,8 @@ def normalise(text: str) -> Normalised:
     text = clean_characters(text)
     is_traditional = looks_traditional(text)
     head, text = split_archive_header(text)
-    lines = [close_word_gaps(line.strip()) for raw in text.split("\n") for line in split_dumped_line(strip_site_chrome(raw))]
+    lines = [close_word_gaps(line.strip()) for raw in text.split("\n")
+             for dumped in split_dumped_line(strip_site_chrome(raw)) for line in split_signature(dumped)]
     lines, repaired = repair_dates(lines)
     if repaired:
         warnings.append(ParseWarning("dates_repaired", f"已补全 {repaired} 处缺少“年”“月”的日期(如“20221229日”→“2022年12月29日”),请核对。"))
@@ -145,6 +146,16 @@ SITE_CHROME = [
 _PARAGRAPH_GAP = re.compile(r"(?<=[^\x00-\x7f])\s+(?=[^\x00-\x7f])")
 DUMPED_LINE_LENGTH = 500
 PARAGRAPH_GAP_SPACING = 50
+
+
+# A notice's signature run into the plan that follows it: "…管委会 2016年3月30日平潭…工作要点 党中央…".
+_SIGNATURE = re.compile(r"^(\S{2,30}?(?:委员会|委員會|管委会|管委會|办公室|辦公室|办公厅|辦公廳|人民政府|政府|局|委|厅|廳))\s*"
+                        r"((?:19|20)\d\d年\d{1,2}月\d{1,2}日)(?!印发|印發)(?=\S{10})")
+
+
+def split_signature(line: str) -> list[str]:
+    signature = _SIGNATURE.match(line)
+    return [line] if signature is None else [line[:signature.end()], line[signature.end():]]
 
 
 def split_archive_header(text: str) -> tuple[list[str], str]:
