@@ -76,13 +76,14 @@ def _read_nodes(plan: ParsedPlan, outline: Outline, normalised: Normalised) -> d
     nodes = [node for node in outline.root.walk() if node is not outline.root]
     texts = {id(node): _text(node, normalised, TASK_TEXT + ("title",)) for node in nodes}
     own = {id(node): parse_responsibility(texts[id(node)] + node.units_text, first_leads) for node in nodes}
-    _lift_closing_tags(nodes, own, texts)
+    lifted = _lift_closing_tags(nodes, own, texts)
     _unmark_tagged_goals(nodes, own)
+    _mark_untagged_safeguards(nodes, own)
     carried: list[str] = []
     task_nodes: dict[int, Task] = {}
     for node in nodes:
         responsibility = own[id(node)]
-        if not _is_task(node, responsibility):
+        if not _is_task(node, responsibility, id(node) in lifted or _has_body(node)):
             plan.sections.append(Section(node.number, node.title, len(node.path), node.path,
                                          _text(node, normalised, TASK_TEXT + ("year",)), node.is_preamble))
             carried = _unique(carried + responsibility.carried)
@@ -101,15 +102,21 @@ def _read_nodes(plan: ParsedPlan, outline: Outline, normalised: Normalised) -> d
     return task_nodes
 
 
-def _is_task(node: Node, responsibility: Responsibility) -> bool:
+def _is_task(node: Node, responsibility: Responsibility, says_what_to_do: bool) -> bool:
+    """A leaf outside the preamble; or a node that says what to do, with its own tag, above sub-measures."""
     if is_task(node):
         return True
-    return (bool(node.children) and not node.is_preamble and node.style not in SECTION_STYLES | SUB_MEASURE_STYLES
+    return (says_what_to_do and bool(node.children) and not node.is_preamble and node.style not in SECTION_STYLES | SUB_MEASURE_STYLES
             and not responsibility.is_empty and all(child.style in SUB_MEASURE_STYLES for child in node.children))
 
 
-def _lift_closing_tags(nodes: list[Node], own: dict[int, Responsibility], texts: dict[int, str]) -> None:
+def _has_body(node: Node) -> bool:
+    return any(part.kind == "body" for part in node.parts)
+
+
+def _lift_closing_tags(nodes: list[Node], own: dict[int, Responsibility], texts: dict[int, str]) -> set[int]:
     """A tag after the last sub-measure, the others untagged, names the units of the task above them."""
+    lifted = set()
     for node in nodes:
         children = node.children
         if len(children) < 2 or not own[id(node)].is_empty or node.style in SECTION_STYLES | SUB_MEASURE_STYLES:
@@ -121,6 +128,8 @@ def _lift_closing_tags(nodes: list[Node], own: dict[int, Responsibility], texts:
             continue
         if last.spans and last.spans[-1][1] >= len(texts[id(children[-1])].rstrip("。 ")) - 1:
             own[id(node)] = last
+            lifted.add(id(node))
+    return lifted
 
 
 def _unmark_tagged_goals(nodes: list[Node], own: dict[int, Responsibility]) -> None:
@@ -133,6 +142,17 @@ def _unmark_tagged_goals(nodes: list[Node], own: dict[int, Responsibility]) -> N
         if tagged >= 2 and tagged * 2 >= len(leaves):
             for below in node.walk():
                 below.is_preamble = False
+
+
+SAFEGUARDS = re.compile(r"^(?:保障措施|组织实施|组织保障|工作要求|实施保障|保障机制|工作保障|有关要求)")
+
+
+def _mark_untagged_safeguards(nodes: list[Node], own: dict[int, Responsibility]) -> None:
+    """保障措施 that name no unit anywhere ask everybody for care; they are not tasks to assign."""
+    for node in nodes:
+        if SAFEGUARDS.match(node.title) and all(own[id(below)].is_empty for below in node.walk()):
+            for below in node.walk():
+                below.is_preamble = True
 
 
 def _inherited(node: Node, responsibilities: dict[int, Responsibility]) -> Responsibility | None:

@@ -236,7 +236,7 @@ MACHINE_CONVERSION_WORDS = {"套用": "应用", "智能型": "智能", "契约":
 _MACHINE_WORDS = re.compile("|".join(MACHINE_CONVERSION_WORDS))
 # Words tw2sp reads as Taiwan computing terms (新增 → 添加, 執行 → 运行, 文件 → 文档) that in a plan
 # mean what they mean on the mainland: only their characters are converted.
-CHARACTERS_ONLY = re.compile("(新增|整合|建立|區域性|區域|線上|資料|執行|文件|開啟|行程|查詢|物件|智慧城市|智慧社區|智慧交通|智慧醫療|智慧教育|智慧養老|智慧農業|智慧政務|智慧應急|智慧園區|智慧校園|智慧旅遊)")
+CHARACTERS_ONLY = re.compile("(許可權|新增|整合|建立|區域性|區域|線上|資料|執行|文件|開啟|行程|查詢|物件|智慧城市|智慧社區|智慧交通|智慧醫療|智慧教育|智慧養老|智慧農業|智慧政務|智慧應急|智慧園區|智慧校園|智慧旅遊)")
 _CLAUSE = re.compile(r"[^,，。;；:：、!?！？()（）“”《》\s]+|.", re.DOTALL)
 
 
