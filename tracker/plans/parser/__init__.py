@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from tracker.plans.parser.deliverables import plan_targets, plan_years, scope_year, task_deliverables
+from tracker.plans.parser.deliverables import month_deliverables, plan_targets, plan_years, scope_year, task_deliverables
 from tracker.plans.parser.indicators import parse_table
 from tracker.plans.parser.metadata import find_doc_number, find_issuer, find_publish_year, find_title
 from tracker.plans.parser.model import ParsedPlan, ParseWarning, Section, Task, Target
@@ -40,9 +40,26 @@ def parse_plan(text: str, filename: str | None = None) -> ParsedPlan:
         plan.title, [deliverable for task in plan.tasks for deliverable in task.deliverables],
         deadline_years, find_publish_year(lines))
     plan.targets = [target for target in targets if not (target.year and plan.start_year and target.year < plan.start_year)]
+    if plan.start_year is not None and plan.start_year == plan.end_year:
+        for task in plan.tasks:
+            task.deliverables += month_deliverables(task.text, plan.start_year)
+    plan.reading = _reading(normalised, outline, filename)
     _read_indicators(plan, outline, normalised, task_nodes)
     _finish_warnings(plan, normalised)
     return plan
+
+
+FAMILY_NAMES = {"chapter": "第X章", "section": "第X节", "article": "第X条", "cn_paren": "(一)", "arabic_paren": "(1)",
+                "cn": "一、", "cn_shi": "一是", "arabic": "1.", "circled": "①", "heading": "标题句", "table_row": "任务表"}
+
+
+def _reading(normalised: Normalised, outline: Outline, filename: str | None) -> dict:
+    """What was read, told to the office when a plan yields no task."""
+    styles = list(dict.fromkeys(node.style for node in outline.root.walk() if node.style in FAMILY_NAMES))
+    suffix = (filename or "").rsplit(".", 1)[-1].lower() if filename and "." in filename else "txt"
+    text = "\n".join(paragraph.text for paragraph in normalised.paragraphs)
+    return {"format": suffix, "paragraphs": len(normalised.paragraphs),
+            "numbering": [FAMILY_NAMES[style] for style in styles], "tags": len(parse_responsibility(text).spans)}
 
 
 def _text(node: Node, normalised: Normalised, kinds: tuple[str, ...], original: bool = False) -> str:
@@ -263,7 +280,12 @@ def _finish_warnings(plan: ParsedPlan, normalised: Normalised) -> None:
         if last:
             last.warnings.append(warning)
     if not plan.tasks:
-        plan.warnings.append(ParseWarning("no_tasks", "没有识别出任何任务,请检查文件内容,或在审核时手工添加任务。"))
+        reading = plan.reading
+        families = "、".join(reading["numbering"]) or "无"
+        plan.warnings.append(ParseWarning("no_tasks", (
+            f"没有识别出任何任务。已读取:{reading['format']},{reading['paragraphs']} 段,编号样式:{families},"
+            f"责任单位标注 {reading['tags']} 处。请确认上传的是方案正文(而不是通知或解读),任务是否有编号(如“一、”“(一)”“1.”);"
+            "若任务在表格中,请上传原始 Word/Excel 文件;也可在审核时手工添加任务。")))
     for task in plan.tasks:
         plan.warnings.extend(warning for warning in task.warnings if warning.code != "truncated")
 

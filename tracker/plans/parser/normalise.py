@@ -179,7 +179,7 @@ def split_dumped_line(line: str) -> list[str]:
     """A long line holding a whole page: its paragraphs are where the spaces between words were."""
     gaps = len(_PARAGRAPH_GAP.findall(line))
     # A PDF copy's spaces fall inside words, every few dozen characters; a page's fall between paragraphs.
-    if len(line) < DUMPED_LINE_LENGTH or gaps < 3 or len(line) / gaps < PARAGRAPH_GAP_SPACING:
+    if len(line) < DUMPED_LINE_LENGTH or gaps < 2 or len(line) / gaps < PARAGRAPH_GAP_SPACING:
         return [line]
     return _PARAGRAPH_GAP.split(line)
 

@@ -21,6 +21,7 @@ CN_NUMERAL = f"[{CN_DIGITS}百零〇]"
 START_MARKERS = [
     ("chapter", re.compile(rf"第\s*({CN_NUMERAL}+|\d+)\s*(?:章|部分|篇)\s*")),
     ("section", re.compile(rf"第\s*({CN_NUMERAL}+|\d+)\s*节\s*")),
+    ("article", re.compile(rf"第\s*({CN_NUMERAL}+|\d+)\s*条\s*")),
     ("cn_paren", re.compile(rf"[(（]\s*([{CN_DIGITS}]{{1,3}})\s*[)）]\s*")),
     ("arabic_paren", re.compile(r"[(（]\s*(\d{1,2})\s*[)）]\s*")),
     ("cn", re.compile(rf"([{CN_DIGITS}]{{1,3}})\s*[、.．](?![{CN_DIGITS}\d])\s*")),
@@ -142,6 +143,7 @@ def display_number(style: str, numeral: str) -> str:
     return {
         "chapter": f"第{numeral}章",
         "section": f"第{numeral}节",
+        "article": f"第{numeral}条",
         "cn_paren": f"({numeral})",
         "arabic_paren": f"({numeral})",
         "cn_shi": f"{numeral}是",
