@@ -14,7 +14,7 @@ from tracker.plans.parser.model import ParsedPlan, ParseWarning, Section, Task, 
 from tracker.plans.parser.normalise import Normalised, normalise
 from tracker.plans.parser.numbering import SECTION_STYLES, Node, Outline, build_outline, is_task
 from tracker.plans.parser.reading import PlanFileError, read_plan_bytes
-from tracker.plans.parser.responsibility import Responsibility, is_group, parse_responsibility
+from tracker.plans.parser.responsibility import FIRST_LEADS, Responsibility, is_group, parse_responsibility
 from tracker.plans.parser.units import is_unit_name
 
 __all__ = ["ParsedPlan", "PlanFileError", "parse_plan", "read_plan_bytes"]
@@ -78,8 +78,6 @@ TASK_TEXT = ("body", "box")
 
 # Styles that number the sub-measures of a task: a tag after the last of them is the task's.
 SUB_MEASURE_STYLES = {"arabic", "arabic_paren", "circled", "cn_shi"}
-# "排在第一位的为牵头单位", "主要责任单位第一个为牵头单位", "列第一位者为工作牵头单位", anywhere in the plan.
-FIRST_LEADS = re.compile(r"(?:第一位|首位|第一个|第一家|排名第一|排在第一|列第一)[^。;；]{0,8}?(?:为|是|系)[^。;；]{0,4}?(?:牵头|主办)")
 
 
 def _read_nodes(plan: ParsedPlan, outline: Outline, normalised: Normalised) -> dict[int, Task]:

@@ -29,6 +29,8 @@ BARE_CLAUSE = re.compile(rf"(?:^|(?<=[。;；\n]))\s*(?:{_LABEL})\s*[:：]")
 LABELLED = re.compile(rf"[;；,，。\s]*({_LABEL})\s*[:：]\s*")
 
 ADMIN_PREFIXES = "省市县区"
+# Words that open with a level's character without naming the level: 市场监管总局 is national.
+NOT_A_PREFIX = ("市场", "区域", "县域", "省份")
 PROVINCES = (
     "北京", "天津", "上海", "重庆", "河北", "山西", "辽宁", "吉林", "黑龙江", "江苏", "浙江", "安徽", "福建", "江西", "山东",
     "河南", "湖北", "湖南", "广东", "海南", "四川", "贵州", "云南", "陕西", "甘肃", "青海", "台湾", "内蒙古", "广西", "西藏",
@@ -39,12 +41,14 @@ FULL_NAME_START = ("中国", "中央", "国家", "全国", "国务院", "人民�
 # Companies, banks and universities are never a level's department: "蚌投集团" is not "市蚌投集团".
 INSTITUTIONS = ("集团", "公司", "银行", "分行", "支行", "大学", "学院", "医院")
 _UNIT_SPLIT = re.compile(r"[、/／]|(?<=[\u4e00-\u9fff])[A-Za-z](?=[\u4e00-\u9fff])|\s+|(?<=[\u4e00-\u9fff])(?:及|和|与|以及)(?=各|有关|相关)"
-                         r"|等(?=[\u4e00-\u9fff]{2})(?!(?:部门|单位|方面)$)")
+                         r"|等(?:和|及|以及|与)?(?=[\u4e00-\u9fff]{2})(?!(?:部门|单位|方面)$)")
 _TRAILING = re.compile(r"(?:等单位|等部门|等|按职责分工|按照职责分工|按职责|分别|共同|负责|牵头|配合|参与|落实|推进|实施|抓好)+$")
 _GROUP = re.compile(rf"^(?:各|有关|相关|全体)|[一二三四五六七八九十两]+个?(?:市|县|区|地|部门|单位)|成员单位$")
 CARRY_FORWARD = re.compile(r"下同|以下同|后同")
 INCLUDED = re.compile(r"(?:均|都|皆)(?:包括|包含|含|涉及)|包括|包含")
 NOT_UNITS = re.compile(r"不单独列出|不再列出|不再单独列出|不再做分工|不再分工|下同|以下同|后同")
+# "排在第一位的为牵头单位", "主要责任单位第一个为牵头单位", "列第一位者为工作牵头单位": said once, anywhere.
+FIRST_LEADS = re.compile(r"(?:第一位|首位|第一个|第一家|排名第一|排在第一|列第一)[^。;；]{0,8}?(?:为|是|系)[^。;；]{0,4}?(?:牵头|主办)")
 # What shares a clause with the units without being one: deadlines, scores, other labels.
 NOT_A_NAME = re.compile(r"[:：]|(?:19|20)\d\d|\d+\s*(?:月|日|分|年)|时限|时间|分值|前完成|底前|年底|年内|长期|持续推进")
 # Verb forms: which verb makes a unit lead and which co-responsible.
@@ -155,6 +159,7 @@ def parse_responsibility(text: str, first_leads: bool = False) -> Responsibility
     leads: list[str] = []
     responsible: list[str] = []
     co_units: list[str] = []
+    first_leads = first_leads or bool(FIRST_LEADS.search(text))
     for clause in _clauses(text):
         result.is_unclosed |= clause.is_unclosed
         result.spans.append((clause.start, clause.end))
@@ -200,6 +205,8 @@ def _verb_parts(content: str) -> list[tuple[str, str]]:
     parts: list[tuple[str, str]] = []
     for group in _groups(content):
         group = group.strip().removeprefix("由")
+        if FIRST_LEADS.search(group) or NOT_UNITS.fullmatch(group):
+            continue
         with_match = WITH_VERB.search(group)
         if with_match:
             parts.append(("lead", group[:with_match.start()]))
@@ -293,7 +300,7 @@ def _strip_unmatched_closer(name: str) -> str:
 
 def distribute_prefix(names: list[str]) -> list[str]:
     """省科技厅、发展改革委 → 省科技厅、省发展改革委, unless the list writes each prefix itself."""
-    if len(names) < 2 or names[0][0] not in ADMIN_PREFIXES or len(names[0]) < 3:
+    if len(names) < 2 or names[0][0] not in ADMIN_PREFIXES or len(names[0]) < 3 or names[0].startswith(NOT_A_PREFIX):
         return names
     prefix = names[0][0]
     if any(name.startswith(prefix) for name in names[1:]):
