@@ -217,7 +217,8 @@ def _verb_parts(content: str) -> list[tuple[str, str]]:
                 return [] if not parts else parts
             role, group = found
         names = split_units(group)
-        if not names or not all(is_unit_name(name) for name in names):
+        # An unknown unit is proposed, never dropped: the list need only look like a list of units.
+        if not names or not is_unit_name(names[0]) or sum(map(is_unit_name, names)) * 2 < len(names):
             return []
         parts.append((role, group))
     return parts
