@@ -35,7 +35,7 @@ def test_full_width_brackets_and_points():
 
 def test_the_order_of_styles_is_learned_from_the_plan():
     # Here (一) is above 一、, the reverse of the usual order.
-    _, tasks = outline("(一)重点工程\n一、建设平台。加快建设。\n二、培育主体。壮大队伍。\n(二)保障措施\n一、加强领导。建立机制。")
+    _, tasks = outline("(一)重点工程\n一、建设平台。加快建设。\n二、培育主体。壮大队伍。\n(二)重点改革\n一、加强领导。建立机制。")
     assert tasks == [(["(一)", "一"], "建设平台"), (["(一)", "二"], "培育主体"), (["(二)", "一"], "加强领导")]
 
 
@@ -103,7 +103,7 @@ def test_a_section_that_says_nothing_is_not_a_task():
 
 
 def test_contacts_are_not_a_task():
-    _, tasks = outline("八、保障措施\n(一)强化责任落实。\n九、政策咨询部门和联系电话\n联系方式:市科技局成果转化科")
+    _, tasks = outline("八、重点任务\n(一)强化责任落实。\n九、政策咨询部门和联系电话\n联系方式:市科技局成果转化科")
     assert [title for _, title in tasks] == ["强化责任落实"]
 
 

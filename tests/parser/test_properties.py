@@ -77,3 +77,19 @@ def test_very_long_input_is_parsed_whole():
 def test_one_enormous_line_without_punctuation():
     parsed = parse_plan("加强" * 300_000)
     assert parsed.tasks == []
+
+
+def _tasks_of(text: str) -> list[tuple]:
+    return [(task.number, task.title, task.lead, tuple(task.co), task.parent) for task in parse_plan(text).tasks]
+
+
+def _normalised_text(text: str) -> str:
+    from tracker.plans.parser.normalise import normalise
+
+    return "\n".join(paragraph.text for paragraph in normalise(text).paragraphs)
+
+
+@FEW
+@given(plan_like)
+def test_reparsing_the_normalised_text_gives_the_same_tasks(text):
+    assert _tasks_of(text) == _tasks_of(_normalised_text(text))

@@ -102,10 +102,18 @@ def test_a_task_naming_no_unit_is_unassigned_and_flagged():
     assert [w.code for w in parsed.warnings] == ["no_unit"]
 
 
+def test_sub_measures_of_a_tagged_task_are_its_child_items_and_take_its_units():
+    text = "(一)实施创新平台工程。建设一批平台。(牵头单位:市科技局;配合单位:市财政局)\n1.建设实验室。加快建设。\n2.建设中试基地。加快建设。"
+    assert [(t.number, t.parent, t.lead, t.co, t.warnings) for t in parse_plan(text).tasks] == [
+        ("(一)", None, "市科技局", ["市财政局"], []),
+        ("1", "(一)", "市科技局", ["市财政局"], []), ("2", "(一)", "市科技局", ["市财政局"], [])]
+
+
 def test_a_task_without_units_takes_those_its_section_names():
-    text = "(一)实施创新平台工程(牵头单位:市科技局;配合单位:市财政局)\n1.建设实验室。加快建设。\n2.建设中试基地。加快建设。"
-    assert [(t.lead, t.co, t.warnings) for t in parse_plan(text).tasks] == [
-        ("市科技局", ["市财政局"], []), ("市科技局", ["市财政局"], [])]
+    text = "一、创新平台(市科技局牵头)\n(一)建设实验室。加快建设。\n(二)建设中试基地。加快建设。"
+    tasks = parse_plan(text).tasks
+    assert [(t.number, t.lead, t.doubts) for t in tasks] == [
+        ("(一)", "市科技局", ["inherited_lead"]), ("(二)", "市科技局", ["inherited_lead"])]
 
 
 def test_an_unclosed_clause_keeps_what_is_there_and_warns():

@@ -173,7 +173,9 @@ def measure_parse(run: BenchRun) -> dict:
         from tracker.plans.parser.bench import parse_shared_plans
     except ImportError as error:
         raise NotAvailable(f"tracker.plans.parser.bench is not there yet ({error})") from None
-    result = parse_shared_plans(run.plans_dir)
+    # Both folders of samples/: the seed plans and the real plans as found beside them.
+    real_plans = Path(run.plans_dir).parent / "plans-real"
+    result = parse_shared_plans(run.plans_dir, *([real_plans] if real_plans.is_dir() else []))
     total = result.get("total_seconds", result.get("total"))
     if not isinstance(total, (int, float)):
         raise Failed(f"parse_shared_plans returned no total (keys: {', '.join(sorted(result))})")

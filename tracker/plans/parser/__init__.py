@@ -5,14 +5,17 @@ Pure functions on plain data, no database: `read_plan_bytes` turns an upload int
 """
 from __future__ import annotations
 
-from tracker.plans.parser.deliverables import plan_targets, plan_years, scope_year, task_deliverables
+import re
+
+from tracker.plans.parser.deliverables import month_deliverables, plan_targets, plan_years, scope_year, task_deliverables
 from tracker.plans.parser.indicators import parse_table
 from tracker.plans.parser.metadata import find_doc_number, find_issuer, find_publish_year, find_title
 from tracker.plans.parser.model import ParsedPlan, ParseWarning, Section, Task, Target
 from tracker.plans.parser.normalise import Normalised, normalise
-from tracker.plans.parser.numbering import Node, Outline, build_outline, is_task
+from tracker.plans.parser.numbering import SECTION_STYLES, Node, Outline, build_outline, is_task
 from tracker.plans.parser.reading import PlanFileError, read_plan_bytes
-from tracker.plans.parser.responsibility import Responsibility, is_group, parse_responsibility
+from tracker.plans.parser.responsibility import FIRST_LEADS, Responsibility, is_group, parse_responsibility
+from tracker.plans.parser.units import is_unit_name
 
 __all__ = ["ParsedPlan", "PlanFileError", "parse_plan", "read_plan_bytes"]
 
@@ -37,9 +40,26 @@ def parse_plan(text: str, filename: str | None = None) -> ParsedPlan:
         plan.title, [deliverable for task in plan.tasks for deliverable in task.deliverables],
         deadline_years, find_publish_year(lines))
     plan.targets = [target for target in targets if not (target.year and plan.start_year and target.year < plan.start_year)]
+    if plan.start_year is not None and plan.start_year == plan.end_year:
+        for task in plan.tasks:
+            task.deliverables += month_deliverables(task.text, plan.start_year)
+    plan.reading = _reading(normalised, outline, filename)
     _read_indicators(plan, outline, normalised, task_nodes)
     _finish_warnings(plan, normalised)
     return plan
+
+
+FAMILY_NAMES = {"chapter": "第X章", "section": "第X节", "article": "第X条", "cn_paren": "(一)", "arabic_paren": "(1)",
+                "cn": "一、", "cn_shi": "一是", "arabic": "1.", "circled": "①", "heading": "标题句", "table_row": "任务表"}
+
+
+def _reading(normalised: Normalised, outline: Outline, filename: str | None) -> dict:
+    """What was read, told to the office when a plan yields no task."""
+    styles = list(dict.fromkeys(node.style for node in outline.root.walk() if node.style in FAMILY_NAMES))
+    suffix = (filename or "").rsplit(".", 1)[-1].lower() if filename and "." in filename else "txt"
+    text = "\n".join(paragraph.text for paragraph in normalised.paragraphs)
+    return {"format": suffix, "paragraphs": len(normalised.paragraphs),
+            "numbering": [FAMILY_NAMES[style] for style in styles], "tags": len(parse_responsibility(text).spans)}
 
 
 def _text(node: Node, normalised: Normalised, kinds: tuple[str, ...], original: bool = False) -> str:
@@ -56,29 +76,98 @@ def _text(node: Node, normalised: Normalised, kinds: tuple[str, ...], original: 
 TASK_TEXT = ("body", "box")
 
 
+# Styles that number the sub-measures of a task: a tag after the last of them is the task's.
+SUB_MEASURE_STYLES = {"arabic", "arabic_paren", "circled", "cn_shi"}
+
+
 def _read_nodes(plan: ParsedPlan, outline: Outline, normalised: Normalised) -> dict[int, Task]:
-    """Walk the outline in reading order: sections, and tasks with their units and deliverables."""
+    """Walk the outline in reading order: sections, and tasks with their units and deliverables.
+
+    Classify first: a node is a task when it is a leaf outside the preamble, or when it carries its
+    own tag above sub-measures (they become its child items); a goal section (发展目标) whose items
+    carry tags is a list of tasks, not a preamble.
+    """
+    first_leads = bool(FIRST_LEADS.search("\n".join(paragraph.text for paragraph in normalised.paragraphs)))
+    nodes = [node for node in outline.root.walk() if node is not outline.root]
+    texts = {id(node): _text(node, normalised, TASK_TEXT + ("title",)) for node in nodes}
+    own = {id(node): parse_responsibility(texts[id(node)] + node.units_text, first_leads) for node in nodes}
+    lifted = _lift_closing_tags(nodes, own, texts)
+    _unmark_tagged_goals(nodes, own)
+    _mark_untagged_safeguards(nodes, own)
     carried: list[str] = []
-    responsibilities: dict[int, Responsibility] = {}
     task_nodes: dict[int, Task] = {}
-    for node in outline.root.walk():
-        if node is outline.root:
-            continue
-        text = _text(node, normalised, TASK_TEXT + ("title",))
-        responsibility = parse_responsibility(text + node.units_text)
-        responsibilities[id(node)] = responsibility
-        if not is_task(node):
+    for node in nodes:
+        responsibility = own[id(node)]
+        if not _is_task(node, responsibility, id(node) in lifted or _has_body(node)):
             plan.sections.append(Section(node.number, node.title, len(node.path), node.path,
                                          _text(node, normalised, TASK_TEXT + ("year",)), node.is_preamble))
             carried = _unique(carried + responsibility.carried)
             continue
+        source = "own"
         if responsibility.is_empty:
-            responsibility = _inherited(node, responsibilities) or responsibility
+            inherited = _inherited(node, own)
+            if inherited is not None:
+                responsibility, source = inherited, "section"
         carried = _unique(carried + responsibility.carried)
         task = _task(node, normalised, responsibility, carried)
+        task.parent = next((task_nodes[id(ancestor)].number for ancestor in _lineage(node.parent) if id(ancestor) in task_nodes), None)
+        _judge(task, node, responsibility, texts[id(node)], source)
         plan.tasks.append(task)
         task_nodes[id(node)] = task
     return task_nodes
+
+
+def _is_task(node: Node, responsibility: Responsibility, says_what_to_do: bool) -> bool:
+    """A leaf outside the preamble; or a node that says what to do, with its own tag, above sub-measures."""
+    if is_task(node):
+        return True
+    return (says_what_to_do and bool(node.children) and not node.is_preamble and node.style not in SECTION_STYLES | SUB_MEASURE_STYLES
+            and not responsibility.is_empty and all(child.style in SUB_MEASURE_STYLES for child in node.children))
+
+
+def _has_body(node: Node) -> bool:
+    return any(part.kind == "body" for part in node.parts)
+
+
+def _lift_closing_tags(nodes: list[Node], own: dict[int, Responsibility], texts: dict[int, str]) -> set[int]:
+    """A tag after the last sub-measure, the others untagged, names the units of the task above them."""
+    lifted = set()
+    for node in nodes:
+        children = node.children
+        if len(children) < 2 or not own[id(node)].is_empty or node.style in SECTION_STYLES | SUB_MEASURE_STYLES:
+            continue
+        if not all(child.style in SUB_MEASURE_STYLES and not child.children for child in children):
+            continue
+        last = own[id(children[-1])]
+        if last.is_empty or any(not own[id(child)].is_empty for child in children[:-1]):
+            continue
+        if last.spans and last.spans[-1][1] >= len(texts[id(children[-1])].rstrip("。 ")) - 1:
+            own[id(node)] = last
+            lifted.add(id(node))
+    return lifted
+
+
+def _unmark_tagged_goals(nodes: list[Node], own: dict[int, Responsibility]) -> None:
+    """Goals (主要预期目标) itemised with a lead for each item are tasks: most of its items carry a tag."""
+    for node in nodes:
+        if not node.is_preamble or "目标" not in node.title or (node.parent and node.parent.is_preamble):
+            continue
+        leaves = [below for below in node.walk() if below is not node and not below.children]
+        tagged = sum(not own[id(leaf)].is_empty for leaf in leaves)
+        if tagged >= 2 and tagged * 2 >= len(leaves):
+            for below in node.walk():
+                below.is_preamble = False
+
+
+SAFEGUARDS = re.compile(r"^(?:保障措施|组织实施|组织保障|工作要求|实施保障|保障机制|工作保障|有关要求)")
+
+
+def _mark_untagged_safeguards(nodes: list[Node], own: dict[int, Responsibility]) -> None:
+    """保障措施 that name no unit anywhere ask everybody for care; they are not tasks to assign."""
+    for node in nodes:
+        if SAFEGUARDS.match(node.title) and all(own[id(below)].is_empty for below in node.walk()):
+            for below in node.walk():
+                below.is_preamble = True
 
 
 def _inherited(node: Node, responsibilities: dict[int, Responsibility]) -> Responsibility | None:
@@ -112,6 +201,37 @@ def _task(node: Node, normalised: Normalised, responsibility: Responsibility, ca
     if responsibility.is_unclosed:
         task.warnings.append(ParseWarning("unclosed_clause", f"任务“{task.title}”的责任单位括号没有闭合,名单可能不完整。", task.number))
     return task
+
+
+DOUBT_WEIGHTS = {"no_lead": 0.5, "maybe_heading": 0.3, "unknown_unit": 0.2, "unclosed_clause": 0.2,
+                 "first_listed_lead": 0.15, "inherited_lead": 0.1}
+
+
+def _judge(task: Task, node: Node, responsibility: Responsibility, text: str, source: str) -> None:
+    """Say where the units were read and what the office should check, most doubtful first."""
+    clauses = [text[start:end] for start, end in responsibility.spans] if source == "own" else []
+    task.source = {"sentence": _first_sentence(task.text), "units": "".join(clauses) or node.units_text or None,
+                   "units_from": source if not responsibility.is_empty else None}
+    doubts = []
+    if task.lead is None:
+        doubts.append("no_lead")
+    if any(not is_unit_name(unit) for unit in [task.lead, *task.co] if unit):
+        doubts.append("unknown_unit")
+    if responsibility.first_listed and task.lead is not None:
+        doubts.append("first_listed_lead")
+    if source == "section":
+        doubts.append("inherited_lead")
+    if responsibility.is_unclosed:
+        doubts.append("unclosed_clause")
+    if not node.children and task.text.strip("。 ") == task.title and responsibility.is_empty and not task.deliverables:
+        doubts.append("maybe_heading")
+    task.doubts = doubts
+    task.confidence = round(max(0.05, 1 - sum(DOUBT_WEIGHTS[doubt] for doubt in doubts)), 2)
+
+
+def _first_sentence(text: str) -> str:
+    match = re.search(r"[。!?！？;；]", text)
+    return text[:match.end()] if match else text
 
 
 def _plan_targets(outline: Outline, normalised: Normalised) -> list[Target]:
@@ -158,7 +278,12 @@ def _finish_warnings(plan: ParsedPlan, normalised: Normalised) -> None:
         if last:
             last.warnings.append(warning)
     if not plan.tasks:
-        plan.warnings.append(ParseWarning("no_tasks", "没有识别出任何任务,请检查文件内容,或在审核时手工添加任务。"))
+        reading = plan.reading
+        families = "、".join(reading["numbering"]) or "无"
+        plan.warnings.append(ParseWarning("no_tasks", (
+            f"没有识别出任何任务。已读取:{reading['format']},{reading['paragraphs']} 段,编号样式:{families},"
+            f"责任单位标注 {reading['tags']} 处。请确认上传的是方案正文(而不是通知或解读),任务是否有编号(如“一、”“(一)”“1.”);"
+            "若任务在表格中,请上传原始 Word/Excel 文件;也可在审核时手工添加任务。")))
     for task in plan.tasks:
         plan.warnings.extend(warning for warning in task.warnings if warning.code != "truncated")
 

@@ -15,8 +15,11 @@ from tracker.plans.parser.model import Deliverable, Target
 
 YEAR_SCOPE = re.compile(
     r"^[\u4e00-\u9fff]{0,3}?(?:到|至|截至|截止到?)\s*((?:19|20)\d\d)\s*年(?:底|末|前|之前|以前)?(?!\s*\d{1,2}\s*月)"
-    r"|^((?:19|20)\d\d)\s*年(?:底|末|前|之前|以前|度)?(?!\s*\d{1,2}\s*月)"
+    r"|^(?:在|于|力争|争取|确保|计划)?((?:19|20)\d\d)\s*年"
+    r"(?:\s*\d{1,2}\s*月份?(?:底|末|中旬|下旬|上旬)?(?:前|之前|以前)|(?:底|末|前|之前|以前|度)?(?!\s*\d{1,2}\s*月))"
 )
+# A deadline without its year ("6月底前完成"), dated by a plan that covers one year (工作要点).
+MONTH_DEADLINE = re.compile(r"^(?:在|于|力争|争取|确保)?(\d{1,2})\s*月份?(?:底|末|中旬|下旬|上旬)?(?:前|之前|以前)")
 RECURRING = re.compile(r"每年|每一年|年年")
 MULTIPLIERS = {"万亿": 10**12, "千亿": 10**11, "百亿": 10**10, "十亿": 10**9, "千万": 10**7, "百万": 10**6,
                "十万": 10**5, "亿": 10**8, "万": 10**4, "千": 10**3}
@@ -180,6 +183,17 @@ def task_deliverables(text: str, year_lines: list[str]) -> list[Deliverable]:
     for sentence in SENTENCE.findall(text):
         deliverables.extend(_sentence_deliverables(sentence))
     return deliverables
+
+
+def month_deliverables(text: str, year: int) -> list[Deliverable]:
+    """Deadlines that name a month but not the year ("6月底前完成…"), in a plan that covers `year` alone."""
+    found = []
+    for sentence in SENTENCE.findall(text):
+        for clause in _clauses(sentence):
+            month = MONTH_DEADLINE.match(clause.strip())
+            if month and 1 <= int(month.group(1)) <= 12:
+                found.append(Deliverable(year, clause.strip().rstrip(",，。;；"), targets_in(clause, year)))
+    return found
 
 
 def _sentence_deliverables(sentence: str) -> list[Deliverable]:

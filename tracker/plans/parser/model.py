@@ -89,10 +89,19 @@ class Task:
     deliverables: list[Deliverable] = field(default_factory=list)
     indicators: list[Indicator] = field(default_factory=list)
     warnings: list[ParseWarning] = field(default_factory=list)
+    # The number of the task this one is a sub-measure of (its 1. under a task (一)), if any.
+    parent: str | None = None
+    # Where each field was read: the task's first sentence and the clause its units came from.
+    source: dict = field(default_factory=dict)
+    # What the office should check (no_lead, unknown_unit, first_listed_lead, inherited_lead,
+    # maybe_heading, unclosed_clause), and how sure the parser is of the task as a whole (0–1).
+    doubts: list[str] = field(default_factory=list)
+    confidence: float = 1.0
 
     def to_dict(self) -> dict:
         return {
             "number": self.number,
+            "parent": self.parent,
             "path": self.path,
             "title": self.title,
             "text": self.text,
@@ -103,6 +112,9 @@ class Task:
             "deliverables": [deliverable.to_dict() for deliverable in self.deliverables],
             "indicators": [asdict(indicator) for indicator in self.indicators],
             "warnings": [asdict(warning) for warning in self.warnings],
+            "source": self.source,
+            "doubts": self.doubts,
+            "confidence": self.confidence,
         }
 
 
@@ -121,10 +133,13 @@ class ParsedPlan:
     indicators: list[Indicator] = field(default_factory=list)
     targets: list[Target] = field(default_factory=list)
     warnings: list[ParseWarning] = field(default_factory=list)
+    # What was read, for a plan that yields nothing: paragraphs, numbering families, tags found.
+    reading: dict = field(default_factory=dict)
 
     def to_dict(self) -> dict:
         return {
             "title": self.title,
+            "reading": self.reading,
             "doc_number": self.doc_number,
             "issuer": self.issuer,
             "start_year": self.start_year,

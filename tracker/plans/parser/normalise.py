@@ -1,8 +1,10 @@
 """Text as copied from the web → clean simplified paragraphs, each keeping its unconverted original.
 
-Repairs, in order: odd characters; spaces inside words (PDF copies); dates that lost 年/月 and document
-numbers that lost 〕; web-page boilerplate lines; page-break markers cut into sentences
-("实\\n\\n2、施产业…"); lines broken inside a paragraph; then traditional → simplified (OpenCC tw2sp).
+Repairs, in order: odd characters; an archiver's header and the site's chrome around the text
+(breadcrumbs, share buttons, 来源/附件下载); a page dumped on one line split back into its paragraphs;
+spaces inside words (PDF copies); dates that lost 年/月 and document numbers that lost 〕; web-page
+boilerplate lines; page-break markers cut into sentences ("实\\n\\n2、施产业…"); lines broken inside a
+paragraph; then traditional → simplified (OpenCC tw2sp).
 """
 from __future__ import annotations
 
@@ -108,12 +110,14 @@ def normalise(text: str) -> Normalised:
     warnings: list[ParseWarning] = []
     text = clean_characters(text)
     is_traditional = looks_traditional(text)
-    lines = [close_word_gaps(line.strip()) for line in text.split("\n")]
+    head, text = split_archive_header(text)
+    lines = [close_word_gaps(line.strip()) for raw in text.split("\n")
+             for dumped in split_dumped_line(strip_site_chrome(raw)) for line in split_signature(dumped)]
     lines, repaired = repair_dates(lines)
     if repaired:
         warnings.append(ParseWarning("dates_repaired", f"已补全 {repaired} 处缺少“年”“月”的日期(如“20221229日”→“2022年12月29日”),请核对。"))
     paragraphs = [to_simplified(line) if is_traditional else Paragraph.plain(line) for line in lines if line]
-    all_lines = [paragraph.text for paragraph in paragraphs]
+    all_lines = [line.strip() for line in head] + [paragraph.text for paragraph in paragraphs]
     is_truncated = any(_PREVIEW_CUT.search(line) for line in all_lines)
     paragraphs = [paragraph for paragraph in paragraphs if not is_noise_line(paragraph.text)]
     paragraphs, joined = join_page_breaks(paragraphs)
@@ -126,6 +130,58 @@ def normalise(text: str) -> Normalised:
     if is_traditional:
         warnings.append(ParseWarning("converted", "原文为繁体字,已转换为简体字显示,原文已保留。"))
     return Normalised(paragraphs, all_lines, is_traditional, is_truncated, warnings)
+
+
+# An archiver's copy of a web page: "标题: …", "原文链接: …" lines, then a rule before the page's text.
+_ARCHIVE_RULE = re.compile(r"^\s*=+\s*正文\s*=+\s*$", re.MULTILINE)
+# The site's chrome that a copy of a government page carries in its text.
+SITE_CHROME = [
+    re.compile(r"当前位置\s*[:：].{0,300}?时间\s*[:：]\s*\d{4}-\d{1,2}-\d{1,2}(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?"),
+    re.compile(r"当前位置\s*[:：]\s*\S+"),
+    re.compile(r"(?:\s*(?:微信|微博|QQ空间|分享到\s*[:：]?))+(?=\s|$)"),
+    re.compile(r"\s*来源\s*[:：]\s*\S{1,20}\s*附件下载\s*$|\s*附件下载\s*$"),
+    re.compile(r"【\s*(?:打印|关闭|字体|大|中|小|收藏)\s*】"),
+]
+# A page dumped on one line keeps its paragraphs apart by spaces between Chinese characters.
+_PARAGRAPH_GAP = re.compile(r"(?<=[^\x00-\x7f])\s+(?=[^\x00-\x7f])")
+DUMPED_LINE_LENGTH = 500
+PARAGRAPH_GAP_SPACING = 50
+
+
+# A notice's signature run into the plan that follows it: "…管委会 2016年3月30日平潭…工作要点 党中央…".
+_SIGNATURE = re.compile(r"^(\S{2,30}?(?:委员会|委員會|管委会|管委會|办公室|辦公室|办公厅|辦公廳|人民政府|政府|局|委|厅|廳))\s*"
+                        r"((?:19|20)\d\d年\d{1,2}月\d{1,2}日)(?!印发|印發)(?=\S{10})")
+
+
+def split_signature(line: str) -> list[str]:
+    signature = _SIGNATURE.match(line)
+    return [line] if signature is None else [line[:signature.end()], line[signature.end():]]
+
+
+def split_archive_header(text: str) -> tuple[list[str], str]:
+    """The archiver's header lines (kept for the title) and the page's text after its rule."""
+    rule = _ARCHIVE_RULE.search(text)
+    if rule is None or rule.start() > 2000:
+        return [], text
+    return text[:rule.start()].split("\n"), text[rule.end():]
+
+
+def strip_site_chrome(line: str) -> str:
+    """Chrome inside a page dumped on one line; a line of its own is dropped whole as noise later."""
+    if len(line) < DUMPED_LINE_LENGTH:
+        return line
+    for pattern in SITE_CHROME:
+        line = pattern.sub(" ", line)
+    return line
+
+
+def split_dumped_line(line: str) -> list[str]:
+    """A long line holding a whole page: its paragraphs are where the spaces between words were."""
+    gaps = len(_PARAGRAPH_GAP.findall(line))
+    # A PDF copy's spaces fall inside words, every few dozen characters; a page's fall between paragraphs.
+    if len(line) < DUMPED_LINE_LENGTH or gaps < 2 or len(line) / gaps < PARAGRAPH_GAP_SPACING:
+        return [line]
+    return _PARAGRAPH_GAP.split(line)
 
 
 _PREVIEW_CUT = re.compile(r"免费预览|展开阅读全文|剩余\d*页未读|下载后查看完整|阅读全文")
@@ -180,7 +236,7 @@ MACHINE_CONVERSION_WORDS = {"套用": "应用", "智能型": "智能", "契约":
 _MACHINE_WORDS = re.compile("|".join(MACHINE_CONVERSION_WORDS))
 # Words tw2sp reads as Taiwan computing terms (新增 → 添加, 執行 → 运行, 文件 → 文档) that in a plan
 # mean what they mean on the mainland: only their characters are converted.
-CHARACTERS_ONLY = re.compile("(新增|整合|建立|區域性|區域|線上|資料|執行|文件|開啟|行程|查詢|物件|智慧城市|智慧社區|智慧交通|智慧醫療|智慧教育|智慧養老|智慧農業|智慧政務|智慧應急|智慧園區|智慧校園|智慧旅遊)")
+CHARACTERS_ONLY = re.compile("(許可權|新增|整合|建立|區域性|區域|線上|資料|執行|文件|開啟|行程|查詢|物件|智慧城市|智慧社區|智慧交通|智慧醫療|智慧教育|智慧養老|智慧農業|智慧政務|智慧應急|智慧園區|智慧校園|智慧旅遊)")
 _CLAUSE = re.compile(r"[^,，。;；:：、!?！？()（）“”《》\s]+|.", re.DOTALL)
 
 

@@ -21,6 +21,7 @@ CN_NUMERAL = f"[{CN_DIGITS}百零〇]"
 START_MARKERS = [
     ("chapter", re.compile(rf"第\s*({CN_NUMERAL}+|\d+)\s*(?:章|部分|篇)\s*")),
     ("section", re.compile(rf"第\s*({CN_NUMERAL}+|\d+)\s*节\s*")),
+    ("article", re.compile(rf"第\s*({CN_NUMERAL}+|\d+)\s*条\s*")),
     ("cn_paren", re.compile(rf"[(（]\s*([{CN_DIGITS}]{{1,3}})\s*[)）]\s*")),
     ("arabic_paren", re.compile(r"[(（]\s*(\d{1,2})\s*[)）]\s*")),
     ("cn", re.compile(rf"([{CN_DIGITS}]{{1,3}})\s*[、.．](?![{CN_DIGITS}\d])\s*")),
@@ -142,6 +143,7 @@ def display_number(style: str, numeral: str) -> str:
     return {
         "chapter": f"第{numeral}章",
         "section": f"第{numeral}节",
+        "article": f"第{numeral}条",
         "cn_paren": f"({numeral})",
         "arabic_paren": f"({numeral})",
         "cn_shi": f"{numeral}是",
@@ -198,6 +200,30 @@ def is_preamble_title(title: str) -> bool:
     return bool(PREAMBLE_ENDING.search(last)) and (len(last) <= 4 or not is_action_start(last))
 
 
+ADDRESSEE = re.compile(r"^[^。]{0,80}?(?:各|有关)[^。:：]{0,80}[:：]")
+SIGNATURE_DATE = re.compile(r"(?:(?:19|20)\d\d|[二〇○零一二三四五六七八九]{4})年[\d一二三四五六七八九十]{1,2}月[\d一二三四五六七八九十]{1,3}日$")
+COVER_SEARCH = 15
+
+
+def cover_range(paragraphs: list[str]) -> range:
+    """The notice (通知) in front of a plan: its addressee line to its signature date.
+
+    Its numbered paragraphs ("一、各责任单位要高度重视…") are instructions about the plan, not tasks.
+    Only a notice with a plan after it counts: a signature at the very end closes the plan itself.
+    """
+    addressee = next((index for index, text in enumerate(paragraphs[:COVER_SEARCH]) if ADDRESSEE.match(text)), None)
+    if addressee is None:
+        return range(0)
+    for index in range(addressee + 1, len(paragraphs)):
+        text = paragraphs[index].strip("() （）此件公开发布")
+        if len(paragraphs[index]) <= 40 and SIGNATURE_DATE.search(text):
+            after = paragraphs[index + 1:]
+            if sum(1 for line in after if match_start_marker(line)) >= 2:
+                return range(addressee, index + 1)
+            return range(0)
+    return range(0)
+
+
 def build_outline(paragraphs: list[str]) -> Outline:
     return _OutlineBuilder(paragraphs).build()
 
@@ -214,6 +240,7 @@ class _OutlineBuilder:
         in_box = {index for start, end in self.box_ends.items() for index in range(start, end)}
         self.task_tables = find_task_tables(paragraphs, in_box)
         self.headings = self._heading_paragraphs(in_box)
+        self.cover = cover_range(paragraphs)
 
     def build(self) -> Outline:
         box_ends = self.box_ends
@@ -222,6 +249,10 @@ class _OutlineBuilder:
             if index in box_ends:
                 self._add_box(index, box_ends[index])
                 index = box_ends[index]
+                continue
+            if index in self.cover:
+                self.root.parts.append(Part(index, 0, len(self.paragraphs[index])))
+                index += 1
                 continue
             if index in self.task_tables:
                 self._add_task_table(self.task_tables[index])

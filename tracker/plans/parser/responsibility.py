@@ -1,25 +1,36 @@
 """Responsible units (责任单位): who leads a task (牵头) and who works with it (配合).
 
-Rules a human reader applies: the first unit listed leads and the rest are co-responsible; a
-prefix (省, 市) written once distributes over the list that follows it; "等" and "按职责分工" are
-not units; group names (苏南五市, 各县区政府) stay as written; "…均包括…不单独列出,下同" adds those
-units to that task and every later one.
+The genre names them in two ways. With a label: "(牵头单位:甲;配合单位:乙、丙)", in any bracket or
+on a line of its own, 主办/协办 and 责任单位 alike. With a verb: "(甲牵头,乙、丙配合)", "(由甲牵头)",
+"(甲会同乙负责)", "(甲、乙按职责分工负责)", "各地区、各部门负责。", a heading "甲牵头工作". Rules a
+human reader applies: the first lead named leads and everybody else is co-responsible, once; where
+no unit is called lead, the first listed leads (`first_listed`, for the office to confirm); a prefix
+(省, 市) written once distributes over its list, a suffix written once too (各市、县人民政府); "等"
+and "按职责分工" are not units; "…均包括/涉及…不再单独列出,下同" adds those units to that task and
+every later one.
 """
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
 
+from tracker.plans.parser.units import is_unit_name
+
 LEAD_LABELS = ("责任单位", "责任部门", "牵头单位", "牵头部门", "责任主体", "主责单位", "负责单位", "牵头")
-CO_LABELS = ("配合单位", "配合部门", "参与单位", "协办单位", "协同单位", "配合", "参与")
+LEAD_LABELS += ("主办单位", "主办", "牵头领导")
+CO_LABELS = ("配合单位", "配合部门", "参与单位", "参与部门", "协办单位", "协办", "协同单位", "协同部门", "协助单位",
+             "支持单位", "配合", "参与")
 _LABEL = "|".join(sorted(LEAD_LABELS + CO_LABELS, key=len, reverse=True))
-CLAUSE_OPEN = re.compile(rf"[(（【]\s*(?:{_LABEL})\s*[:：]")
+OPENERS = "(（【[〔［"
+CLOSERS = {"(": ")", "（": "）", "【": "】", "[": "]", "〔": "〕", "［": "］"}
+CLAUSE_OPEN = re.compile(rf"[{re.escape(OPENERS)}]\s*(?:{_LABEL})\s*[:：]")
 BARE_CLAUSE = re.compile(rf"(?:^|(?<=[。;；\n]))\s*(?:{_LABEL})\s*[:：]")
 # A label is known by its colon; a PDF copy may have dropped the space before it ("市科技局配合:").
 LABELLED = re.compile(rf"[;；,，。\s]*({_LABEL})\s*[:：]\s*")
-CLOSERS = {"(": ")", "（": "）", "【": "】"}
 
 ADMIN_PREFIXES = "省市县区"
+# Words that open with a level's character without naming the level: 市场监管总局 is national.
+NOT_A_PREFIX = ("市场", "区域", "县域", "省份")
 PROVINCES = (
     "北京", "天津", "上海", "重庆", "河北", "山西", "辽宁", "吉林", "黑龙江", "江苏", "浙江", "安徽", "福建", "江西", "山东",
     "河南", "湖北", "湖南", "广东", "海南", "四川", "贵州", "云南", "陕西", "甘肃", "青海", "台湾", "内蒙古", "广西", "西藏",
@@ -29,30 +40,76 @@ PROVINCES = (
 FULL_NAME_START = ("中国", "中央", "国家", "全国", "国务院", "人民银行", "中科院", "中国科学院", "各", "有关", "相关", "全体")
 # Companies, banks and universities are never a level's department: "蚌投集团" is not "市蚌投集团".
 INSTITUTIONS = ("集团", "公司", "银行", "分行", "支行", "大学", "学院", "医院")
-_UNIT_SPLIT = re.compile(r"[、/／]|(?<=[\u4e00-\u9fff])[A-Za-z](?=[\u4e00-\u9fff])|\s+")
-_TRAILING = re.compile(r"(?:等单位|等部门|等|按职责分工|按照职责分工|分别负责|负责|牵头|配合|参与|落实)+$")
+_UNIT_SPLIT = re.compile(r"[、/／]|(?<=[\u4e00-\u9fff])[A-Za-z](?=[\u4e00-\u9fff])|\s+|(?<=[\u4e00-\u9fff])(?:及|和|与|以及)(?=各|有关|相关)"
+                         r"|等(?:和|及|以及|与)?(?=[\u4e00-\u9fff]{2})(?!(?:部门|单位|方面)$)")
+_TRAILING = re.compile(r"(?:等单位|等部门|等|按职责分工|按照职责分工|按职责|分别|共同|负责|牵头|配合|参与|落实|推进|实施|抓好)+$")
 _GROUP = re.compile(rf"^(?:各|有关|相关|全体)|[一二三四五六七八九十两]+个?(?:市|县|区|地|部门|单位)|成员单位$")
 CARRY_FORWARD = re.compile(r"下同|以下同|后同")
-INCLUDED = re.compile(r"(?:均|都|皆)(?:包括|包含|含)|包括|包含")
-NOT_UNITS = re.compile(r"不单独列出|不再列出|不再单独列出|下同|以下同|后同")
+INCLUDED = re.compile(r"(?:均|都|皆)(?:包括|包含|含|涉及)|包括|包含")
+NOT_UNITS = re.compile(r"不单独列出|不再列出|不再单独列出|不再做分工|不再分工|下同|以下同|后同")
+# "排在第一位的为牵头单位", "主要责任单位第一个为牵头单位", "列第一位者为工作牵头单位": said once, anywhere.
+FIRST_LEADS = re.compile(r"(?:第一位|首位|第一个|第一家|排名第一|排在第一|列第一)[^。;；]{0,8}?(?:为|是|系)[^。;；]{0,4}?(?:牵头|主办)")
+# What shares a clause with the units without being one: deadlines, scores, other labels.
+NOT_A_NAME = re.compile(r"[:：]|(?:19|20)\d\d|\d+\s*(?:月|日|分|年)|时限|时间|分值|前完成|底前|年底|年内|长期|持续推进")
+# Verb forms: which verb makes a unit lead and which co-responsible.
+LEAD_VERB = re.compile(r"(?:共同|联合)?牵头(?:负责|落实|推进|实施|抓总)?")
+CO_VERB = re.compile(r"(?:配合|参与|协助|协同|协办|支持)(?:实施|落实|推进)?")
+SHARED_VERB = re.compile(r"(?:按|按照|根据)?(?:各自)?(?:职责分工|职能分工|职责)?(?:分别|共同)?(?:负责|落实|承担)")
+WITH_VERB = re.compile(r"会同")
+VERB_CLAUSE = re.compile(rf"[{re.escape(OPENERS)}]([^{re.escape(OPENERS)}]{{2,200}}?(?:牵头|负责|配合|参与|落实|会同|协助)[^{re.escape(OPENERS)}]{{0,80}}?)[)）】\]〕］]")
+# A sentence that is only units and a verb: "由市发展改革委牵头。" "各地区、各部门负责。" "县示范区管委会牵头工作(8项)".
+VERB_SENTENCE = re.compile(r"(?:^|(?<=[。;；\n]))\s*由?([^。;；\n]{2,120}?(?:牵头|负责|配合|参与)[^。;；\n]{0,40})(?=[。;；\n]|$)")
+SUFFIX_SHARED = re.compile(r"^各?[省市县区州旗]{1,2}$")
+SHARED_SUFFIX = re.compile(r"(?:人民政府|政府|党委和政府|党委|管委会)$")
 
 
 @dataclass
 class Responsibility:
-    """The units one task names: `lead` first, then `co`; `carried` are to be added to later tasks too."""
+    """The units one task names: `lead` first, then `co`; `carried` are to be added to later tasks too.
+
+    `spans` are where in the text the units were read; `first_listed` says the lead was only the
+    first unit of a list that named no lead (the office should confirm it).
+    """
 
     lead: str | None = None
     co: list[str] = field(default_factory=list)
     carried: list[str] = field(default_factory=list)
     is_unclosed: bool = False
+    spans: list[tuple[int, int]] = field(default_factory=list)
+    first_listed: bool = False
 
     @property
     def is_empty(self) -> bool:
         return self.lead is None and not self.co
 
 
+@dataclass
+class Clause:
+    """A stretch of text that names units: its content, where it stands, and how it names them."""
+
+    content: str
+    start: int
+    end: int
+    is_unclosed: bool = False
+    is_labelled: bool = True
+
+
 def find_clauses(text: str) -> list[tuple[str, bool]]:
-    """The responsibility clauses in a text: their content, and whether the bracket was left open."""
+    """The labelled responsibility clauses in a text: their content, and whether the bracket was left open."""
+    return [(clause.content, clause.is_unclosed) for clause in _clauses(text) if clause.is_labelled]
+
+
+def _clauses(text: str) -> list[Clause]:
+    clauses = _labelled_clauses(text)
+    taken = [(clause.start, clause.end) for clause in clauses]
+    for clause in _verb_clauses(text):
+        if not any(start <= clause.start < end or clause.start <= start < clause.end for start, end in taken):
+            clauses.append(clause)
+            taken.append((clause.start, clause.end))
+    return sorted(clauses, key=lambda clause: clause.start)
+
+
+def _labelled_clauses(text: str) -> list[Clause]:
     clauses = []
     position = 0
     while True:
@@ -60,71 +117,180 @@ def find_clauses(text: str) -> list[tuple[str, bool]]:
         if match is None:
             break
         end, is_closed = _closing_bracket(text, match.start())
-        clauses.append((text[match.start() + 1:end].strip(), not is_closed))
+        clauses.append(Clause(text[match.start() + 1:end].strip(), match.start(), end + 1, not is_closed))
         position = end + 1
     if not clauses:
         for match in BARE_CLAUSE.finditer(text):
             stop = re.compile(r"[。\n]").search(text, match.end())
-            clauses.append((text[match.start():stop.start() if stop else len(text)].strip(), False))
+            end = stop.start() if stop else len(text)
+            clauses.append(Clause(text[match.start():end].strip(), match.start(), end))
     return clauses
 
 
+def _verb_clauses(text: str) -> list[Clause]:
+    """"(甲牵头,乙配合)" in brackets, or a sentence of units and a verb, whose first words are a unit."""
+    found = []
+    for pattern in (VERB_CLAUSE, VERB_SENTENCE):
+        for match in pattern.finditer(text):
+            content = match.group(1).strip()
+            if _verb_parts(content):
+                found.append(Clause(content, match.start(), match.end(), is_labelled=False))
+    return found
+
+
 def _closing_bracket(text: str, start: int) -> tuple[int, bool]:
-    opener = text[start]
-    closer = CLOSERS[opener]
     depth = 0
     for index in range(start, len(text)):
-        if text[index] in "(（【":
+        if text[index] in OPENERS:
             depth += 1
-        elif text[index] in ")）】":
+        elif text[index] in ")）】]〕］":
             depth -= 1
             if depth == 0:
                 return index, True
     return len(text), False
 
 
-def parse_responsibility(text: str) -> Responsibility:
-    """All the units a task's text names, in its responsibility clauses."""
+def parse_responsibility(text: str, first_leads: bool = False) -> Responsibility:
+    """All the units a task's text names, in its responsibility clauses.
+
+    `first_leads`: the plan declared that the first unit listed leads (排在第一位的为牵头单位).
+    """
     result = Responsibility()
-    units: list[str] = []
+    leads: list[str] = []
+    responsible: list[str] = []
     co_units: list[str] = []
-    for clause, is_unclosed in find_clauses(text):
-        result.is_unclosed |= is_unclosed
-        for label, content in _labelled_parts(clause):
-            target = co_units if label in CO_LABELS else units
-            for group in re.split(r"[,，;；。]", content):
+    first_leads = first_leads or bool(FIRST_LEADS.search(text))
+    for clause in _clauses(text):
+        result.is_unclosed |= clause.is_unclosed
+        result.spans.append((clause.start, clause.end))
+        parts = _labelled_parts(clause.content) if clause.is_labelled else _verb_parts(clause.content)
+        for role, content in parts:
+            for group in _groups(content):
                 included = INCLUDED.search(group)
                 if included:
                     named = split_units(group[included.end():])
                     co_units.extend(named)
-                    if CARRY_FORWARD.search(clause):
+                    if CARRY_FORWARD.search(clause.content):
                         result.carried.extend(named)
                     continue
-                target.extend(split_units(group))
-    ordered = _unique(units + co_units)
+                {"lead": leads, "co": co_units}.get(role, responsible).extend(split_units(group))
+    ordered = _unique(leads + responsible + co_units)
     if ordered:
         result.lead = ordered[0]
         result.co = ordered[1:]
+        result.first_listed = not leads and len(_unique(responsible)) > 1 and not first_leads
+        result.first_listed |= not leads and not responsible
     result.carried = _unique(result.carried)
     return result
 
 
+def _groups(content: str) -> list[str]:
+    """Comma-separated lists within a clause, brackets kept whole: "各县(市、区)人民政府" is one name."""
+    groups, depth, current = [], 0, []
+    for char in content:
+        depth += char in OPENERS
+        depth -= char in ")）】]〕］"
+        if depth <= 0 and char in ",，;；。":
+            groups.append("".join(current))
+            current = []
+            depth = 0
+        else:
+            current.append(char)
+    groups.append("".join(current))
+    return [group for group in groups if group.strip()]
+
+
+def _verb_parts(content: str) -> list[tuple[str, str]]:
+    """"甲、乙牵头,丙配合" → [("lead", "甲、乙"), ("co", "丙")]; nothing unless every list is units."""
+    parts: list[tuple[str, str]] = []
+    for group in _groups(content):
+        group = group.strip().removeprefix("由")
+        if FIRST_LEADS.search(group) or NOT_UNITS.fullmatch(group):
+            continue
+        with_match = WITH_VERB.search(group)
+        if with_match:
+            parts.append(("lead", group[:with_match.start()]))
+            group, role = SHARED_VERB.sub("", LEAD_VERB.sub("", group[with_match.end():])), "co"
+        else:
+            found = _verb_role(group)
+            if found is None:
+                return [] if not parts else parts
+            role, group = found
+        names = split_units(group)
+        # An unknown unit is proposed, never dropped: the list need only look like a list of units.
+        if not names or not is_unit_name(names[0]) or sum(map(is_unit_name, names)) * 2 < len(names):
+            return []
+        parts.append((role, group))
+    return parts
+
+
+def _verb_role(group: str) -> tuple[str, str] | None:
+    """The role a list's verb gives, and the list before the verb."""
+    lead = LEAD_VERB.search(group)
+    if lead:
+        return "lead", group[:lead.start()]
+    tail = max(len(group) - 8, 0)
+    for role, pattern in (("co", CO_VERB), ("responsible", SHARED_VERB)):
+        match = pattern.search(group, tail)
+        if match:
+            return role, _TRAILING.sub("", group[:match.start()])
+    return None
+
+
 def _labelled_parts(clause: str) -> list[tuple[str, str]]:
+    """Each label and the list after it; 牵头 labels lead, 配合 labels co, 责任单位 alone is a list."""
     matches = list(LABELLED.finditer(clause))
-    return [
-        (match.group(1), clause[match.end():matches[number + 1].start() if number + 1 < len(matches) else len(clause)])
-        for number, match in enumerate(matches)
-    ]
+    has_lead_label = any("牵头" in match.group(1) or "主办" in match.group(1) for match in matches)
+    parts = []
+    for number, match in enumerate(matches):
+        label = match.group(1)
+        content = clause[match.end():matches[number + 1].start() if number + 1 < len(matches) else len(clause)]
+        if label in CO_LABELS or has_lead_label and not ("牵头" in label or "主办" in label):
+            role = "co"
+        elif "牵头" in label or "主办" in label:
+            role = "lead"
+        else:
+            role = "responsible"
+        parts.append((role, content))
+    return parts
 
 
 def split_units(text: str) -> list[str]:
-    """A list of units as written ("省科技厅、发展改革委") → full names, the prefix distributed."""
+    """A list of units as written ("省科技厅、发展改革委") → full names, the prefix and suffix distributed."""
     names = []
-    for raw in _UNIT_SPLIT.split(text):
+    for raw in _split_outside_brackets(text):
         name = _TRAILING.sub("", _strip_unmatched_closer(raw.strip(" \t.。;；:：")))
-        if name and not NOT_UNITS.fullmatch(name) and not NOT_UNITS.search(name):
+        if name and not NOT_UNITS.search(name) and not NOT_A_NAME.search(name):
             names.append(name)
-    return distribute_prefix(names)
+    return distribute_prefix(distribute_suffix(names))
+
+
+def _split_outside_brackets(text: str) -> list[str]:
+    pieces, depth, start = [], 0, 0
+    for match in re.finditer(rf"[{re.escape(OPENERS)}]|[)）】\]〕］]|{_UNIT_SPLIT.pattern}", text):
+        token = match.group(0)
+        if token in OPENERS:
+            depth += 1
+        elif token in ")）】]〕］":
+            depth = max(depth - 1, 0)
+        elif depth == 0:
+            pieces.append(text[start:match.start()])
+            start = match.end()
+    pieces.append(text[start:])
+    return pieces
+
+
+def distribute_suffix(names: list[str]) -> list[str]:
+    """各市、县人民政府 → 各市人民政府、各县人民政府: a level named bare shares the next name's ending."""
+    result = list(names)
+    for index in range(len(result) - 2, -1, -1):
+        following = SHARED_SUFFIX.search(result[index + 1])
+        if SUFFIX_SHARED.match(result[index]) and following:
+            group = "各" if result[index].startswith("各") else ""
+            result[index] = result[index] + following.group(0)
+            if group and not result[index + 1].startswith(group):
+                result[index + 1] = group + result[index + 1]
+    return result
 
 
 def _strip_unmatched_closer(name: str) -> str:
@@ -135,7 +301,7 @@ def _strip_unmatched_closer(name: str) -> str:
 
 def distribute_prefix(names: list[str]) -> list[str]:
     """省科技厅、发展改革委 → 省科技厅、省发展改革委, unless the list writes each prefix itself."""
-    if len(names) < 2 or names[0][0] not in ADMIN_PREFIXES or len(names[0]) < 3:
+    if len(names) < 2 or names[0][0] not in ADMIN_PREFIXES or len(names[0]) < 3 or names[0].startswith(NOT_A_PREFIX):
         return names
     prefix = names[0][0]
     if any(name.startswith(prefix) for name in names[1:]):
