@@ -6,6 +6,7 @@ import sqlalchemy as sa
 
 from tracker.plans.models import Plan, PlanStatus
 from tracker.tasks.models import Task
+from tests.parser.docx_files import bomb
 from tests.samples import SEED_PLANS
 
 PLAN_002 = SEED_PLANS / "002_b46e6d68e78b0a64.txt"
@@ -80,15 +81,30 @@ def test_a_new_copy_under_the_same_title_needs_confirmation(office_client, db):
     (b"   \n\n  ", "blank.txt", "文件是空的"),
     (bytes(range(256)) * 64, "binary.txt", "不是文字"),
     (b"\x89PNG\r\n\x1a\n" + bytes(2000), "picture.txt", "不是文字"),
-    (b"PK\x03\x04 not really a zip", "broken.docx", "无法打开这个 .docx 文件"),
+    (b"PK\x03\x04 not really a zip", "broken.docx", "无法打开这个 Word(.docx) 文件"),
     (b"\x81\x20\xfe\xff\x80\x80" * 200, "garbled.txt", "无法识别文件的文字编码"),
-    ("实施方案".encode() * 10, "plan.pdf", "只能上传 .txt 或 .docx"),
+    ("实施方案".encode() * 10, "plan.pdf", "无法打开这个 PDF 文件"),
+    ("实施方案".encode() * 10, "plan.doc", "另存为 .docx"),
+    ("实施方案".encode() * 10, "plan.rtf", "只能上传 Word(.docx)、PDF"),
+    (bomb(1_000_000), "bomb.docx", "压缩比异常"),
 ])
 def test_bad_files_get_a_clear_message_and_import_nothing(office_client, db, data, filename, message):
     response = _upload(office_client, data, filename)
     assert response.status_code == 400
     error = response.get_data(as_text=True).split('<div class="error" role="alert">')[1].split("</div>")[0]
     assert message in error
+    assert _plan_count(db) == 0
+
+
+def test_a_docx_of_a_million_paragraphs_is_refused_with_a_message_and_creates_no_plan(office_client, db, monkeypatch):
+    """Issue 20, finding 8: a 45 KB .docx unpacking to 6 MB of XML and a million paragraphs. Here the
+    ratio check is lifted so that the paragraph count, read as the body streams in, must stop it."""
+    from tracker.plans.parser import reading
+
+    monkeypatch.setattr(reading, "LIMITS", reading.Limits(max_ratio=10**9))
+    response = _upload(office_client, bomb(1_000_000), "bomb.docx")
+    assert response.status_code == 400
+    assert "超过 200,000 个" in response.get_data(as_text=True)
     assert _plan_count(db) == 0
 
 
