@@ -91,10 +91,19 @@ def render(blocks: list[Block]) -> str:
     lines: list[str] = []
     for block in _joined_titles(blocks):
         if isinstance(block, Table):
-            lines.extend(_row_line(row) if len(row) > 1 else row[0] for row in trimmed(block.rows))
+            lines.extend(_table_lines(trimmed(block.rows)))
         elif block.text:
             lines.append(block.text)
     return "\n".join(lines)
+
+
+def _table_lines(rows: list[list[str]]) -> list[str]:
+    """Rows as lines; a row of one filled cell above the first full row or below the last (the
+    table's title, a note under it) is a paragraph of its own."""
+    full = [index for index, row in enumerate(rows) if sum(1 for cell in row if cell) > 1]
+    first, last = (full[0], full[-1]) if full else (len(rows), -1)
+    return [_row_line(row) if first <= index <= last else " ".join(cell for cell in row if cell)
+            for index, row in enumerate(rows)]
 
 
 def _row_line(row: list[str]) -> str:
