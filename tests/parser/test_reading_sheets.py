@@ -139,3 +139,7 @@ def test_a_broken_sheet_gets_a_message(data, filename, message):
         assert message and message in error.message
     else:
         assert message is None and "未闭合" in text
+
+
+def test_a_task_table_is_named_by_its_title_row():
+    assert parse_plan(read_plan_bytes(CSV.encode(), "附件2.csv"), filename="附件2.csv").title == "某县2031年乡村振兴重点工作任务分解表"

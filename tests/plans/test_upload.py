@@ -126,3 +126,25 @@ def test_a_liaison_cannot_upload(make, login_as, db):
     client = login_as(make.liaison(make.department()))
     assert _upload(client, PLAN_002.read_bytes(), PLAN_002.name).status_code == 403
     assert _plan_count(db) == 0
+
+
+def test_the_upload_form_accepts_every_format_the_readers_read(office_client):
+    from tracker.plans.forms import PLAN_EXTENSIONS
+    from tracker.plans.parser.reading import ACCEPTED_SUFFIXES
+
+    assert sorted(PLAN_EXTENSIONS) == ACCEPTED_SUFFIXES
+    page = office_client.get("/plans/import").get_data(as_text=True)
+    assert 'accept=".csv,.docx,.htm,.html,.pdf,.shtml,.text,.txt,.xls,.xlsx"' in page
+
+
+@pytest.mark.parametrize("filename, data", [
+    ("分工表.csv", "序号,重点任务,牵头单位\n1,建设中试基地,市科技局\n2,培育高新技术企业,市财政局\n".encode("gb18030")),
+    ("方案.html", "<meta charset='gbk'><p>（一）建设中试基地。（责任单位：市科技局）</p><p>（二）培育高新技术企业。（责任单位：市财政局）</p>"
+     .encode("gbk")),
+])
+def test_a_table_or_a_web_page_is_imported_as_a_draft(office_client, db, filename, data):
+    response = _upload(office_client, data, filename)
+    assert response.status_code == 302
+    plan = db.session.scalar(sa.select(Plan))
+    assert [(task["title"], task["lead"]) for task in plan.draft["tasks"]] == [("建设中试基地", "市科技局"),
+                                                                               ("培育高新技术企业", "市财政局")]
