@@ -6,7 +6,7 @@ import pytest
 
 from tests.parser.docx_files import bomb, numbered, numbering_part, saved, with_parts
 from tracker.plans.parser import PlanFileError, parse_plan, read_plan_bytes
-from tracker.plans.parser.reading import Limits
+from tracker.plans.parser.reading import LIMITS, Limits
 
 
 def _merged_table_document() -> bytes:
@@ -101,7 +101,7 @@ def test_a_docx_that_unpacks_to_a_million_paragraphs_is_refused_before_it_is_par
 def test_the_paragraph_count_is_bounded_while_reading():
     with pytest.raises(PlanFileError) as raised:
         read_plan_bytes(bomb(1_000_000), "方案.docx", Limits(max_ratio=10**9))
-    assert "超过 200,000 个" in raised.value.message
+    assert f"超过 {LIMITS.max_paragraphs:,} 个" in raised.value.message
 
 
 @pytest.mark.parametrize("limits, message", [

@@ -22,8 +22,10 @@ class Limits:
     max_parts: int = 2000
     # Office XML packs about ten to one; a part packed far tighter than any document is a bomb.
     max_ratio: int = 200
-    max_paragraphs: int = 200_000
-    seconds: float = 60.0
+    # Fifteen times the longest plan we know, and what the parser gets through in a few seconds.
+    max_paragraphs: int = 50_000
+    # Below gunicorn's 30 s worker timeout, so that the user gets the message rather than a 502.
+    seconds: float = 20.0
     clock: Callable[[], float] = field(default=time.monotonic, compare=False)
 
 
