@@ -38,9 +38,13 @@ class Span:
 Block = Paragraph | Table
 
 _SPACE = re.compile(r"\s+")
-_WIDE = r"\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f"
-_BREAK_BETWEEN_WIDE = re.compile(rf"(?<=[{_WIDE}])[ \t]*[\r\n][\s]*(?=[{_WIDE}])")
-_NUMBERING = re.compile(r"^\s*(?:[一二三四五六七八九十]+[、．.]|[（(][一二三四五六七八九十\d]+[）)]|\d+[.、．]|第[一二三四五六七八九十百]+[章节条部分])")
+# Chinese characters and full-width punctuation: between two of them a line break is no space.
+WIDE = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f]")
+_BREAK_BETWEEN_WIDE = re.compile(rf"(?<={WIDE.pattern})[ \t]*[\r\n][\s]*(?={WIDE.pattern})")
+# What opens a numbered item or a part of its own: never the second half of a broken title, never
+# the rest of a PDF line's sentence.
+NUMBERING_MARK = re.compile(r"^\s*(?:[一二三四五六七八九十百]+[、．.]|[（(][一二三四五六七八九十百\d]+[）)]|\d{1,3}[.、．](?!\d)|"
+                            r"[①-⑳]|第[一二三四五六七八九十百\d]+[章节条部分]|[一二三四五六七八九十]是|附件|专栏)")
 _DOC_NUMBER = re.compile(r"〔\d{4}〕|\[\d{4}\]|\d{4}年\d{1,2}月\d{1,2}日")
 _TITLE_LIMIT = 60
 # No plan's table is wider; a wider span is a broken or hostile file.
@@ -118,7 +122,7 @@ def _joined_titles(blocks: list[Block]) -> list[Block]:
         previous = joined[-1] if joined else None
         if (isinstance(block, Paragraph) and isinstance(previous, Paragraph) and _is_title_piece(previous)
                 and _is_title_piece(block) and block.look == previous.look
-                and len(previous.text) + len(block.text) <= _TITLE_LIMIT and not _NUMBERING.match(block.text)
+                and len(previous.text) + len(block.text) <= _TITLE_LIMIT and not NUMBERING_MARK.match(block.text)
                 and not re.fullmatch(r"附\s*件\s*\d*", previous.text)):
             joined[-1] = Paragraph(previous.text + block.text, True, block.look)
         else:

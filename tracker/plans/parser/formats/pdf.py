@@ -1,4 +1,5 @@
-"""PDF with a text layer, read with pdfplumber: lines rebuilt from the characters' places.
+"""PDF with a text layer, read with pdfminer (pdfplumber finds ruled tables): lines rebuilt from the
+characters' places.
 
 A PDF knows characters and where they stand, not paragraphs. So: tables the library finds (ruled
 cells) are kept as tables; running heads and page numbers (what repeats at the top or bottom of
@@ -14,13 +15,10 @@ from collections import Counter
 from dataclasses import dataclass
 
 from tracker.plans.parser.errors import PlanFileError
-from tracker.plans.parser.formats.blocks import Block, Paragraph, Span, Table, clean, expand
+from tracker.plans.parser.formats.blocks import NUMBERING_MARK, WIDE, Block, Paragraph, Span, Table, clean, expand
 from tracker.plans.parser.formats.limits import Budget
 
 HINT = "请上传带文字层的 PDF 或 Word 文件,或把正文复制粘贴到文本框里。"
-_WIDE = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f]")
-_MARK = re.compile(r"^(?:[一二三四五六七八九十百]+[、．.]|[（(][一二三四五六七八九十百\d]+[）)]|\d{1,3}[.、．](?!\d)|[①-⑳]|"
-                   r"第[一二三四五六七八九十百\d]+[章节条部分]|[一二三四五六七八九十]是|附件|专栏)")
 _PAGE_NUMBER = re.compile(r"^[-—–－\s]*(?:第\s*)?[0-9０-９]+(?:\s*页)?(?:\s*[/／]\s*(?:共\s*)?[0-9０-９]+\s*页?)?[-—–－\s]*$")
 _SENTENCE_END = "。！？；!?;"
 # Share of the page height where running heads and page numbers stand.
@@ -215,7 +213,7 @@ def _line(row: list[dict], page: int, column: int, height: float) -> _Line:
     pieces = [row[0]["text"]]
     for before, after in zip(row, row[1:]):
         gap = after["x0"] - before["x1"]
-        if gap > before["size"] * 0.3 and not (_WIDE.match(before["text"]) and _WIDE.match(after["text"])):
+        if gap > before["size"] * 0.3 and not (WIDE.match(before["text"]) and WIDE.match(after["text"])):
             pieces.append(" ")
         pieces.append(after["text"])
     sizes = Counter(round(char["size"]) for char in row)
@@ -275,7 +273,7 @@ def _paragraphs(lines: list[_Line]) -> list[Block]:
             previous = None
         elif previous is not None and _continues(previous, line, edges, indents):
             block = blocks[-1]
-            joiner = "" if _WIDE.match(block.text[-1]) or _WIDE.match(line.text[0]) else " "
+            joiner = "" if WIDE.match(block.text[-1]) or WIDE.match(line.text[0]) else " "
             block.text += joiner + line.text
             previous = line
         else:
@@ -290,7 +288,7 @@ def _indent(line: _Line, edges) -> float:
 
 def _continues(previous: _Line, line: _Line, edges, indents: bool) -> bool:
     """Whether a line goes on with the paragraph of the line before it."""
-    if _MARK.match(line.text) or _indent(line, edges) >= 0.8 * line.size or abs(previous.size - line.size) >= 1:
+    if NUMBERING_MARK.match(line.text) or _indent(line, edges) >= 0.8 * line.size or abs(previous.size - line.size) >= 1:
         return False
     # A line that stops short ends its paragraph; where paragraphs are indented the indent says
     # more, and a line of digits or Latin letters may stop a little short without ending anything.
