@@ -121,3 +121,9 @@ def test_reading_stops_when_the_time_is_up():
     with pytest.raises(PlanFileError) as raised:
         read_plan_bytes(_numbered_document([(1, 1, "推进农村厕所革命")] * 10, {1: {}}), "方案.docx", limits)
     assert "3 秒的时限" in raised.value.message
+
+
+def test_an_old_or_password_protected_word_file_named_docx_says_so():
+    with pytest.raises(PlanFileError) as raised:
+        read_plan_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(1024), "方案.docx")
+    assert "旧版 Office 文件,或设置了打开密码" in raised.value.message

@@ -143,3 +143,7 @@ def test_a_broken_sheet_gets_a_message(data, filename, message):
 
 def test_a_task_table_is_named_by_its_title_row():
     assert parse_plan(read_plan_bytes(CSV.encode(), "附件2.csv"), filename="附件2.csv").title == "某县2031年乡村振兴重点工作任务分解表"
+
+
+def test_an_old_xls_named_xlsx_is_read_as_what_it_is():
+    assert read_plan_bytes(_xls(), "分工表.xlsx").splitlines() == EXPECTED_LINES

@@ -10,7 +10,7 @@ import datetime
 import io
 
 from tracker.plans.parser.errors import PlanFileError
-from tracker.plans.parser.formats.archive import open_archive
+from tracker.plans.parser.formats.archive import OLE_MAGIC, open_archive
 from tracker.plans.parser.formats.blocks import MAX_COLUMNS, Block, Paragraph, Span, Table, clean, expand
 from tracker.plans.parser.formats.limits import Budget
 from tracker.plans.parser.formats.text import decode
@@ -20,6 +20,9 @@ DEFAULT_SHEET_NAMES = ("sheet", "工作表")
 
 
 def read_xlsx(data: bytes, budget: Budget) -> list[Block]:
+    if data.startswith(OLE_MAGIC):
+        # Most often an old .xls renamed; calamine reads it as what it is.
+        return _read_workbook(data, budget, "Excel(.xls)")
     open_archive(data, budget.limits, "Excel(.xlsx)", HINT).close()
     return _read_workbook(data, budget, "Excel(.xlsx)")
 
