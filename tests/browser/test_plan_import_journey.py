@@ -38,8 +38,8 @@ def test_office_uploads_a_plan_file_with_the_keyboard_and_reviews_it(page, db, o
     shoot(page, JOURNEY, "1-upload-error", phone=True)
 
     # A file chosen (a file dialog is the one step a test cannot type), then on by Tab to the button.
-    form.get_by_label("方案文件(.txt 或 .docx)").set_input_files(str(PLAN_004))
-    form.get_by_label("方案文件(.txt 或 .docx)").focus()
+    form.get_by_label("方案文件(Word、PDF、网页、Excel 任务表或纯文本)").set_input_files(str(PLAN_004))
+    form.get_by_label("方案文件(Word、PDF、网页、Excel 任务表或纯文本)").focus()
     tab_to(page, form.get_by_role("button", name="导入并解析"))
     page.keyboard.press("Enter")
     page.wait_for_url("**/review")

@@ -8,6 +8,7 @@ import docx
 import pytest
 
 from tracker.plans.parser import PlanFileError, read_plan_bytes
+from tracker.plans.parser.reading import Limits
 
 PLAN = "蚌埠市加快建设科技强市三年行动方案\n1 .创新平台体系重构行动。积极推进重点实验室优化重组。(责任单位:市科技局、市发展改革委)\n"
 TRADITIONAL = "(三)超前部署前瞻性產業。實施重點研發計畫,掌握一批具有自主智慧財產權的重大原創成果。(責任部門:省科技廳、發展改革委,蘇南五市)\n"
@@ -72,8 +73,8 @@ def test_fifty_megabytes_is_refused_with_the_limit_named():
 
 def test_size_limit_is_an_argument():
     with pytest.raises(PlanFileError):
-        read_plan_bytes(PLAN.encode("utf-8"), "plan.txt", max_bytes=10)
-    assert read_plan_bytes(PLAN.encode("utf-8"), "plan.txt", max_bytes=10_000) == PLAN
+        read_plan_bytes(PLAN.encode("utf-8"), "plan.txt", Limits(max_bytes=10))
+    assert read_plan_bytes(PLAN.encode("utf-8"), "plan.txt", Limits(max_bytes=10_000)) == PLAN
 
 
 def test_undecodable_bytes():
@@ -88,12 +89,13 @@ def test_declared_utf16_that_is_broken():
     assert "UTF-16" in raised.value.message
 
 
-@pytest.mark.parametrize("filename, word", [("plan.pdf", "PDF"), ("plan.doc", ".doc"), ("plan.xlsx", "“.xlsx”"), ("plan.wps", "WPS")])
+@pytest.mark.parametrize("filename, word", [("plan.doc", ".doc"), ("plan.wps", "WPS"), ("plan.et", ".xlsx"), ("plan.ofd", "PDF"),
+                                            ("plan.rtf", "“.rtf”")])
 def test_unsupported_types_say_what_to_do(filename, word):
     with pytest.raises(PlanFileError) as raised:
         read_plan_bytes(PLAN.encode("utf-8"), filename)
     assert word in raised.value.message
-    assert ".txt" in raised.value.message or ".docx" in raised.value.message
+    assert ".docx" in raised.value.message or ".xlsx" in raised.value.message
 
 
 def _zip(files: dict[str, bytes]) -> bytes:

@@ -57,3 +57,48 @@ def test_cells_keep_their_place_in_the_line():
     line = "1 | 加强组织领导 |  | 2023年 |"
     assert [(c.text, line[c.start:c.end]) for c in cells(line)] == [
         ("1", "1"), ("加强组织领导", "加强组织领导"), ("", ""), ("2023年", "2023年")]
+
+
+def _rows(*lines: str) -> list[tuple]:
+    return [(task.number, task.title, task.lead, task.co) for task in parse_plan("\n".join(lines)).tasks]
+
+
+def test_a_header_split_over_two_rows_names_lead_and_co_columns():
+    assert _rows(
+        "序号 | 重点任务 | 责任单位 | 责任单位 | 完成时限 |",
+        "序号 | 重点任务 | 牵头单位 | 配合单位 | 完成时限 |",
+        "1 | 建设智慧社区 | 区民政局 | 区大数据中心、各街道 | 2031年底前 |",
+    ) == [("1", "建设智慧社区", "区民政局", ["区大数据中心", "各街道"])]
+
+
+def test_header_labels_are_read_by_meaning_in_any_order_and_with_spaces_inside():
+    assert _rows(
+        "时间节点 | 协同单位 | 序  号 | 具体措施 | 主 办 |",
+        "持续推进 | 区财政局 | 1 | 落实稳岗返还政策 | 区人社局 |",
+    ) == [("1", "落实稳岗返还政策", "区人社局", ["区财政局"])]
+
+
+def test_columns_that_are_neither_task_nor_unit_are_left_out():
+    assert _rows(
+        "序号 | 工作任务 | 任务来源 | 责任领导 | 责任单位 | 备注 |",
+        "1 | 开展安全生产大检查 | 省政府工作报告 | 王某某 | 区应急管理局 | 重点 |",
+    ) == [("1", "开展安全生产大检查", "区应急管理局", [])]
+
+
+def test_the_task_column_with_the_most_distinct_entries_names_the_task():
+    plan = parse_plan("\n".join([
+        "序号 | 主要工作任务 | 具体工作措施 | 主要责任单位 |",
+        "1 | 推进生态文明建设 | 成立生态文明建设领导小组 | 区环保局 |",
+        "2 | 推进生态文明建设 | 编制生态文明建设规划 | 区发改局 |",
+    ]))
+    assert [(task.title, task.lead) for task in plan.tasks] == [("成立生态文明建设领导小组", "区环保局"),
+                                                                 ("编制生态文明建设规划", "区发改局")]
+    assert "推进生态文明建设" in plan.tasks[0].text
+
+
+def test_a_section_row_under_the_header_is_not_a_second_header_row():
+    assert _rows(
+        "序号 | 重点任务 | 牵头单位 |",
+        "一、优化政务服务 |  |  |",
+        "1 | 推行一网通办 | 区政务服务中心 |",
+    ) == [("1", "推行一网通办", "区政务服务中心", [])]

@@ -14,7 +14,9 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional, Vali
 from tracker.forms import choices
 from tracker.plans.models import ReportingCycle
 
-PLAN_EXTENSIONS = ("txt", "docx")
+# The suffixes the plan readers take (tracker.plans.parser.reading.ACCEPTED_SUFFIXES, which a test
+# keeps equal): written out here because importing the parser loads its dictionaries.
+PLAN_EXTENSIONS = ("csv", "docx", "htm", "html", "pdf", "shtml", "text", "txt", "xls", "xlsx")
 _UNIT_SEPARATORS = re.compile(r"[\n,，、;；]+")
 _DATE_SEPARATORS = re.compile(r"[\s,，、;；]+")
 CYCLE_LABELS = {
@@ -35,8 +37,10 @@ class ActionForm(FlaskForm):
 
 
 class UploadForm(FlaskForm):
-    file = FileField(_l("方案文件(.txt 或 .docx)"), validators=[
-        FileAllowed(PLAN_EXTENSIONS, _l("只能上传 .txt 或 .docx 文件;.doc、.pdf 请先另存为 .docx 或复制全文粘贴。"))])
+    accept = ",".join(f".{suffix}" for suffix in PLAN_EXTENSIONS)
+    file = FileField(_l("方案文件(Word、PDF、网页、Excel 任务表或纯文本)"), validators=[
+        FileAllowed(PLAN_EXTENSIONS, _l("只能上传 Word(.docx)、PDF、网页(.html/.htm)、Excel(.xlsx/.xls)、.csv 或纯文本(.txt)文件;"
+                                        ".doc、.wps 请先另存为 .docx,或复制全文粘贴。"))])
     text = TextAreaField(_l("或粘贴方案全文"))
     allow_same_title = BooleanField(_l("仍然导入(已有同名同文号的方案时)"))
 

@@ -6,7 +6,7 @@ from pathlib import PurePath
 
 from tracker.plans.parser.numbering import ACTION_WORDS
 
-PLAN_KINDS = r"(?:实施方案|行动方案|工作方案|方案|规划|行动计划|计划|实施意见|意见|纲要|办法|措施|要点)"
+PLAN_KINDS = r"(?:实施方案|行动方案|工作方案|方案|规划|行动计划|计划|实施意见|意见|纲要|办法|措施|要点|分工表|分解表|任务清单)"
 QUOTED_TITLE = re.compile(rf"《([^《》]{{4,80}}?{PLAN_KINDS}(?:\s*[(（][^()（）]*[)）])?)(?:\.docx?|\.pdf|\.wps)?》")
 CITATION_BEFORE = re.compile(r"(?:根据|依据|按照|贯彻|落实|参照|对照|执行|结合)[^,，。;；]{0,6}$")
 FILE_EXTENSION = re.compile(r"\.(?:docx?|pdf|wps|txt)$", re.IGNORECASE)
