@@ -1,8 +1,11 @@
 """tracker: turns government plans into tracked, assigned, reminded and reported work."""
 from __future__ import annotations
 
+import math
 import os
 import secrets
+import zlib
+from datetime import timedelta
 from pathlib import Path
 
 from flask import Flask
@@ -21,6 +24,7 @@ def create_app(config: type | dict | None = None) -> Flask:
         static_folder=str(PROJECT_ROOT / "static"),
     )
     configure(app, config)
+    register_url_converters(app)
     register_extensions(app)
     register_blueprints(app)
     register_error_handlers(app)
@@ -42,6 +46,7 @@ def configure(app: Flask, config: type | dict | None) -> None:
     app.config["SQLALCHEMY_DATABASE_URI"] = database_uri(app)
     app.config.setdefault("EVIDENCE_FOLDER", str(Path(app.instance_path) / "evidence"))
     app.config.setdefault("ARCHIVE_FOLDER", str(Path(app.instance_path) / "reports"))
+    app.config["PERMANENT_SESSION_LIFETIME"] = timedelta(hours=float(app.config["SESSION_HOURS"]))
     ensure_secret_key(app)
 
 
@@ -54,11 +59,35 @@ def database_uri(app: Flask) -> str:
     return url
 
 
+# 32 bytes: what `secrets.token_hex(32)` gives, and more than anyone can guess a signed cookie's key from.
+MIN_SECRET_KEY_BITS = 256
+_ALPHABETS = ("0123456789", "0123456789abcdef", "0123456789abcdefABCDEF",
+              "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-_+/=")
+
+
+def secret_key_bits(key: str) -> float:
+    """A cautious estimate of a key's entropy: its length times the bits of the smallest usual alphabet it
+    fits, but no more than it still holds once compressed (a repeated word compresses to almost nothing)."""
+    size = next((len(a) for a in _ALPHABETS if set(key) <= set(a)), 256 if not key.isascii() else 95)
+    by_alphabet = len(key) * math.log2(size)
+    compressed = 8 * max(len(zlib.compress(key.encode(), 9)) - 8, 0)
+    return min(by_alphabet, compressed)
+
+
 def ensure_secret_key(app: Flask) -> None:
-    if app.config.get("SECRET_KEY") not in (None, "", DEFAULT_SECRET_KEY):
+    key = app.config.get("SECRET_KEY")
+    if app.config.get("PRODUCTION"):
+        bits = secret_key_bits(str(key or "")) if key != DEFAULT_SECRET_KEY else 0
+        if bits < MIN_SECRET_KEY_BITS:
+            raise RuntimeError(
+                f"TRACKER_SECRET_KEY 太短或太有规律(约 {bits:.0f} 位熵,至少需要 {MIN_SECRET_KEY_BITS} 位),"
+                "请用 `python -c 'import secrets; print(secrets.token_hex(32))'` 生成。"
+                f" / TRACKER_SECRET_KEY is too short or too regular (about {bits:.0f} bits of entropy,"
+                f" {MIN_SECRET_KEY_BITS} needed): generate one with"
+                " `python -c 'import secrets; print(secrets.token_hex(32))'`.")
         return
-    if app.config.get("SESSION_COOKIE_SECURE"):
-        raise RuntimeError("TRACKER_SECRET_KEY must be set to a long random value in production")
+    if key not in (None, "", DEFAULT_SECRET_KEY):
+        return
     # Development: one random key kept in instance/, so sessions survive a restart.
     key_file = Path(app.instance_path) / "secret_key"
     if not key_file.exists():
@@ -84,6 +113,13 @@ def register_extensions(app: Flask) -> None:
         timezone_selector=select_timezone,
         default_translation_directories=str(Path(__file__).parent / "translations"),
     )
+
+
+def register_url_converters(app: Flask) -> None:
+    """Before any route: every <int:…> in a URL, on pages and API alike, is an id the database can hold."""
+    from tracker.web import DatabaseIntConverter
+
+    app.url_map.converters["int"] = DatabaseIntConverter
 
 
 def register_blueprints(app: Flask) -> None:

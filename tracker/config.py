@@ -5,6 +5,7 @@ DEFAULT_SECRET_KEY = "change-me"
 
 
 class Config:
+    PRODUCTION = False
     SECRET_KEY = DEFAULT_SECRET_KEY
     # None means "SQLite file in instance/": the factory fills it in once it knows the instance path.
     DATABASE_URL: str | None = None
@@ -15,6 +16,8 @@ class Config:
     LANGUAGES = ("zh_CN", "en")
     TIMEZONE = "Asia/Shanghai"
 
+    # A sign-in lasts a working day (hours), then the user signs in again.
+    SESSION_HOURS = 10
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = False
@@ -27,7 +30,13 @@ class Config:
     EVIDENCE_MAX_BYTES = 20 * 1024 * 1024
     EVIDENCE_EXTENSIONS = ("pdf", "doc", "docx", "xls", "xlsx", "jpg", "jpeg", "png", "txt", "zip", "ofd")
 
+    # Failed logins per window: for one account from one address, then for one account from anywhere
+    # (both refuse until the window ends), and from one address for all accounts (beyond it, one attempt
+    # per LOGIN_ADDRESS_SPACING_SECONDS: an office behind one proxy slows down, it is not locked out).
     LOGIN_ATTEMPT_LIMIT = 10
+    LOGIN_ACCOUNT_LIMIT = 30
+    LOGIN_ADDRESS_LIMIT = 200
+    LOGIN_ADDRESS_SPACING_SECONDS = 2
     LOGIN_ATTEMPT_WINDOW_SECONDS = 60
 
     SMTP_HOST = "localhost"
@@ -38,6 +47,9 @@ class Config:
     SMTP_TIMEOUT_SECONDS = 10
     MAIL_SENDER = "督查督办系统 <tracker@localhost>"
     WEBHOOK_TIMEOUT_SECONDS = 10
+    # Webhooks go to public addresses only; an intranet robot gateway is let through by name or network
+    # here, e.g. "robot.intranet.gov.cn, 10.20.0.0/16".
+    WEBHOOK_ALLOWED_HOSTS = ""
     # Absolute links in e-mails and webhook messages; its host also names the Message-ID domain.
     BASE_URL = "http://localhost:5000"
     # The outbox (发送队列): parallel senders, retries with exponential backoff, then abandoned.
@@ -67,11 +79,16 @@ class TestConfig(Config):
     SECRET_KEY = "test-secret-key"
     # Keep a test's password hashing fast; production uses werkzeug's default (scrypt).
     PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"
+    # The channel tests deliver to HTTP servers of their own on loopback.
+    WEBHOOK_ALLOWED_HOSTS = "127.0.0.1/32"
 
 
 class ProductionConfig(Config):
+    # A strong secret key is required and every answer tells the browser to come back over HTTPS only.
+    PRODUCTION = True
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
+    HSTS_SECONDS = 365 * 24 * 3600
 
 
 CONFIGS = {

@@ -28,6 +28,19 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
             dbapi_connection.execute(f"PRAGMA {pragma}")
 
 
+# The largest id (and page number) a 4-byte INTEGER column holds on both engines.
+MAX_ID = 2**31 - 1
+
+
+def bounded_int(value) -> int | None:
+    """A positive whole number a query can use, from a query string or form; None for anything else."""
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        return None
+    return number if 0 < number <= MAX_ID else None
+
+
 # Values in one IN (…) list, at most: under every engine's limit on bound parameters.
 IN_LIST_SIZE = 500
 

@@ -1,6 +1,6 @@
 """Every area's models, imported together so that the metadata (and so Alembic) knows every table."""
 from tracker.audit.models import AuditEntry
-from tracker.auth.models import ApiToken, LoginAttempt, Role, User, UserRole
+from tracker.auth.models import ApiToken, LoginThrottle, Role, User, UserRole
 from tracker.departments.models import Department, DepartmentAlias
 from tracker.plans.models import Plan, Section
 from tracker.reminders.models import (
@@ -32,7 +32,7 @@ from tracker.tasks.models import (
 __all__ = [
     "ApiToken", "ArchivedReport", "AuditEntry", "CalendarDay", "CalendarYear", "Contribution",
     "CoordinationIssue", "Delivery", "Department", "DepartmentAlias", "EscalationPolicy", "EscalationStep",
-    "Evidence", "Indicator", "IndicatorValue", "LoginAttempt", "Milestone", "Notification", "Plan",
+    "Evidence", "Indicator", "IndicatorValue", "LoginThrottle", "Milestone", "Notification", "Plan",
     "ProgressReport", "ReportTargetValue", "ReportingPeriod", "Review", "Role", "Section", "Target", "Task",
     "TaskAssignment", "User", "UserRole", "WebhookEndpoint",
 ]

@@ -8,10 +8,13 @@ from flask_login import current_user
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import DataError
 from sqlalchemy.orm.exc import StaleDataError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import BadRequest, HTTPException
+from werkzeug.routing import IntegerConverter
 
 from tracker.clock import to_local
+from tracker.database import MAX_ID
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -40,9 +43,23 @@ def error_messages() -> dict[int, str]:
     }
 
 
+class DatabaseIntConverter(IntegerConverter):
+    """<int:…> matches 1 … the largest id a database integer holds; anything longer is a 404, not a query
+    the database refuses (PostgreSQL: "integer out of range")."""
+
+    def __init__(self, url_map, **kwargs):
+        kwargs.setdefault("max", MAX_ID)
+        super().__init__(url_map, **kwargs)
+
+
+class NumberOutOfRange(BadRequest):
+    """A number or text the database cannot hold reached a query (a backstop behind the bounded parsers)."""
+
+
 def install_web_hooks(app: Flask) -> None:
     app.after_request(set_security_headers)
     app.register_error_handler(HTTPException, render_http_error)
+    app.register_error_handler(DataError, render_data_error)
     app.register_error_handler(CSRFError, render_csrf_error)
     app.register_error_handler(StaleDataError, render_stale_write)
     app.add_template_filter(format_local_datetime, "localtime")
@@ -55,6 +72,11 @@ def set_security_headers(response):
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("X-Frame-Options", "DENY")
     response.headers.setdefault("Referrer-Policy", "same-origin")
+    if request.endpoint != "static":
+        # Pages and files behind a login: no browser or proxy keeps a copy for the next user of the machine.
+        response.headers["Cache-Control"] = "no-store"
+    if current_app.config.get("HSTS_SECONDS"):
+        response.headers.setdefault("Strict-Transport-Security", f"max-age={current_app.config['HSTS_SECONDS']}")
     return response
 
 
@@ -63,10 +85,25 @@ def wants_json() -> bool:
 
 
 def render_http_error(error: HTTPException):
-    message = error_messages().get(error.code or 500, error.description)
+    if (error.code or 500) >= 500:
+        # The request may have died inside a failed transaction (PostgreSQL then refuses every statement
+        # until a rollback): the error page reads the user's unread count, so roll back first.
+        from tracker.extensions import db
+
+        db.session.rollback()
+    # A description of our own (abort(400, description=_("…"))) says more than the generic message.
+    own = error.description if error.description != type(error).description else None
+    message = own or error_messages().get(error.code or 500, error.description)
     if wants_json():
         return jsonify(error=error.name, message=message), error.code
     return render_template("error.html", code=error.code, message=message), error.code
+
+
+def render_data_error(error: DataError):
+    from tracker.extensions import db
+
+    db.session.rollback()
+    return render_http_error(NumberOutOfRange(_("提交的数字或文字超出了系统能保存的范围,未保存。")))
 
 
 def render_csrf_error(error: CSRFError):

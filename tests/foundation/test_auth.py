@@ -1,4 +1,6 @@
 """Login, throttling, sessions, CSRF and the headers every page carries."""
+import secrets
+
 import pytest
 
 from tests.conftest import login
@@ -111,7 +113,7 @@ def test_production_refuses_the_default_secret_key(monkeypatch, tmp_path):
 
 def test_production_sets_secure_cookies(monkeypatch, tmp_path):
     monkeypatch.setenv("TRACKER_INSTANCE_PATH", str(tmp_path))
-    monkeypatch.setenv("TRACKER_SECRET_KEY", "a-long-random-production-secret")
+    monkeypatch.setenv("TRACKER_SECRET_KEY", secrets.token_hex(32))
     app = create_app(ProductionConfig)
     assert app.config["SESSION_COOKIE_SECURE"] is True
 

@@ -45,12 +45,13 @@ def test_user_without_department_sees_nothing(make, db, two_departments):
     assert db.session.scalars(visible_tasks(stray)).all() == []
 
 
-def test_liaison_gets_403_on_another_departments_item_page(make, login_as, two_departments):
+def test_liaison_gets_404_on_another_departments_item_page(make, login_as, two_departments):
+    """As for an item that does not exist: ids cannot be counted by the answer."""
     science, _finance, science_task, finance_task = two_departments
     client = login_as(make.liaison(science))
     assert client.get(f"/tasks/{science_task.id}").status_code == 200
     response = client.get(f"/tasks/{finance_task.id}")
-    assert response.status_code == 403
+    assert response.status_code == 404
     assert finance_task.title not in response.get_data(as_text=True)
 
 

@@ -152,11 +152,14 @@ class Received:
 
 @dataclass
 class HttpSink:
-    """A webhook receiver on loopback: records each POST and answers with `status` and `answer`."""
+    """A webhook receiver on loopback: records each POST and answers with `status`, `headers` and `answer`."""
 
     status: int = 200
     answer: dict = field(default_factory=lambda: {"errcode": 0, "errmsg": "ok"})
     delay: float = 0.0
+    headers: dict = field(default_factory=dict)
+    host: str = "127.0.0.1"
+    port: int = 0
     received: list[Received] = field(default_factory=list)
 
     def __post_init__(self):
@@ -173,6 +176,8 @@ class HttpSink:
                     self.send_response(sink.status)
                     self.send_header("Content-Type", "application/json")
                     self.send_header("Content-Length", str(len(payload)))
+                    for name, value in sink.headers.items():
+                        self.send_header(name, value)
                     self.end_headers()
                     self.wfile.write(payload)
                 except OSError:
@@ -181,9 +186,9 @@ class HttpSink:
             def log_message(self, *args):
                 pass
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server = ThreadingHTTPServer((self.host, self.port), Handler)
         self.server.daemon_threads = True
-        self.url = f"http://127.0.0.1:{self.server.server_port}/hook"
+        self.url = f"http://{self.host}:{self.server.server_port}/hook"
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
     def __enter__(self) -> HttpSink:

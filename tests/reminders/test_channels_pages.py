@@ -115,7 +115,7 @@ def test_an_edit_without_a_new_secret_keeps_the_old_one(db, office_client, depar
     assert (saved.name, saved.department_id, saved.secret) == ("钉钉督办群", None, SECRET)
 
 
-def test_a_failing_test_message_shows_the_robots_error(db, office_client, department):
+def test_a_failing_test_message_says_so_without_the_robots_answer(db, office_client, department):
     with HttpSink(answer={"errcode": 93000, "errmsg": "invalid webhook url"}) as sink:
         endpoint = WebhookEndpoint(name="企业微信群", department_id=department.id, url=sink.url,
                                    format=WebhookFormat.WECOM)
@@ -123,7 +123,8 @@ def test_a_failing_test_message_shows_the_robots_error(db, office_client, depart
         db.session.commit()
         page = office_client.post_form(f"/inbox/webhooks/{endpoint.id}/test",
                                        follow_redirects=True).get_data(as_text=True)
-    assert "测试消息发送失败" in page and "93000" in page and "invalid webhook url" in page
+    # The answer goes to the server's log: shown on the page, it would tell what listens where.
+    assert "测试消息发送失败" in page and "93000" not in page and "invalid webhook url" not in page
 
 
 def test_the_office_sees_a_failed_email_and_retries_it_once_the_server_is_back(db, app, office_client, liaison):

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-from werkzeug.exceptions import Forbidden
+from werkzeug.exceptions import Forbidden, NotFound
 
 from tests.tasks.conftest import NOW, PDF, pdf_file
 from tracker.audit.models import AuditEntry
@@ -66,9 +66,11 @@ def test_text_and_office_files_pass(db, item, draft):
 
 
 def test_only_those_working_on_the_item_attach(item, draft):
-    for user in (item.stranger, item.reviewer, item.office):
+    for user in (item.reviewer, item.office):
         with pytest.raises(Forbidden):
             attach_evidence(item.task, "a.pdf", pdf_file(), by=user, report=draft)
+    with pytest.raises(NotFound):
+        attach_evidence(item.task, "a.pdf", pdf_file(), by=item.stranger, report=draft)
 
 
 def test_uploader_removes_a_file_while_the_report_is_a_draft(db, item, draft):
@@ -90,5 +92,5 @@ def test_evidence_of_a_submitted_report_stays(db, item, draft):
     db.session.commit()
     reporting.submit_report(item.task, item.period, by=item.liaison, expected_version=2, now=NOW)
     db.session.commit()
-    with pytest.raises(WorkflowError, match="不能再删除"):
+    with pytest.raises(WorkflowError, match="不能再上传或删除"):
         remove_evidence(evidence, by=item.liaison)

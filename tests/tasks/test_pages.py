@@ -230,10 +230,10 @@ def test_evidence_is_downloaded_by_those_who_see_the_item(item, evidence, login_
 def test_another_departments_liaison_gets_neither_the_file_nor_its_name(item, evidence, login_as):
     client = login_as(item.stranger)
     response = client.get(f"/tasks/evidence/{evidence.id}")
-    assert response.status_code == 403 and PDF not in response.data
+    assert response.status_code == 404 and PDF not in response.data
     for url in (f"/tasks/{item.task.id}", _url(item)):
         page = client.get(url)
-        assert page.status_code == 403 and "高企名单" not in _text(page)
+        assert page.status_code == 404 and "高企名单" not in _text(page)
 
 
 def test_evidence_removal_by_someone_else_is_refused(db, item, evidence, login_as):

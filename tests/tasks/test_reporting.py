@@ -5,7 +5,7 @@ from datetime import datetime, timezone
 
 import pytest
 import sqlalchemy as sa
-from werkzeug.exceptions import Forbidden
+from werkzeug.exceptions import Forbidden, NotFound
 
 from tests.tasks.conftest import NOW, pdf_file
 from tracker.audit.models import AuditEntry
@@ -52,9 +52,12 @@ def test_each_department_signs_for_its_item_once(db, item):
 
 
 def test_other_departments_and_overseers_cannot_sign(item):
-    for user in (item.stranger, item.reviewer, item.office):
+    for user in (item.reviewer, item.office):
         with pytest.raises(Forbidden):
             reporting.sign_for(item.task, by=user, now=NOW)
+    # Another department is not even told that the item exists.
+    with pytest.raises(NotFound):
+        reporting.sign_for(item.task, by=item.stranger, now=NOW)
 
 
 def test_sign_for_all_signs_every_unsigned_item_of_the_department(db, make, item):
@@ -114,9 +117,11 @@ def test_bad_values_are_refused_in_words(item, kwargs, message):
 
 
 def test_only_the_lead_liaison_writes_the_report(item):
-    for user in (item.co_liaison, item.stranger, item.head, item.reviewer, item.office):
+    for user in (item.co_liaison, item.head, item.reviewer, item.office):
         with pytest.raises(Forbidden):
             _save(item, by=user)
+    with pytest.raises(NotFound):
+        _save(item, by=item.stranger)
 
 
 # ---- submission ----
@@ -230,9 +235,11 @@ def test_co_department_saves_then_submits_its_contribution(db, item):
 
 
 def test_only_co_departments_contribute(item):
-    for user in (item.liaison, item.stranger, item.reviewer):
+    for user in (item.liaison, item.reviewer):
         with pytest.raises(Forbidden):
             reporting.save_contribution(item.task, item.period, "x", by=user, expected_version=0)
+    with pytest.raises(NotFound):
+        reporting.save_contribution(item.task, item.period, "x", by=item.stranger, expected_version=0)
 
 
 def test_empty_contribution_cannot_be_submitted(item):

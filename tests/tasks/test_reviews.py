@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 import sqlalchemy as sa
-from werkzeug.exceptions import Forbidden
+from werkzeug.exceptions import Forbidden, NotFound
 
 from tests.tasks.conftest import NOW, pdf_file
 from tracker.audit.models import AuditEntry
@@ -168,9 +168,11 @@ def test_milestone_submitted_returned_resubmitted_approved(db, item, milestone):
 
 
 def test_who_may_act_on_milestones(db, item, milestone):
-    for user in (item.co_liaison, item.stranger, item.reviewer):
+    for user in (item.co_liaison, item.reviewer):
         with pytest.raises(Forbidden):
             reviews.submit_milestone(milestone, "完成", by=user, expected_version=1)
+    with pytest.raises(NotFound):
+        reviews.submit_milestone(milestone, "完成", by=item.stranger, expected_version=1)
     reviews.submit_milestone(milestone, "完成", by=item.liaison, expected_version=1, now=NOW)
     db.session.commit()
     for user in (item.liaison, item.office, item.head):

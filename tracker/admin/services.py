@@ -10,6 +10,7 @@ from tracker.auth.models import Role, User
 from tracker.departments.models import Department, DepartmentLevel
 from tracker.departments.services import save_department, split_aliases
 from tracker.extensions import db
+from tracker.text import clean_name
 
 USER_FIELDS = ("login", "name", "email", "department_id", "is_active")
 
@@ -56,8 +57,8 @@ def save_user_from_form(user: User | None, form, *, by) -> User:
         before = {}
     else:
         before = _user_snapshot(user)
-        user.login = form.login.data.strip()
-        user.name = form.name.data.strip()
+        user.login = clean_name(form.login.data)
+        user.name = clean_name(form.name.data)
         user.email = form.email.data or None
         user.department = department
         auth_services.set_roles(user, roles)

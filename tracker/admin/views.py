@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import date
 
 import sqlalchemy as sa
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -97,6 +97,9 @@ def edit_user(user_id: int | None):
 def calendar():
     """节假日: a year's working-day calendar, and the admin's entry of the official schedule."""
     year = request.args.get("year", type=int) or date.today().year
+    if year not in workdays.YEARS:
+        abort(400, description=_("年份应在 %(first)d 到 %(last)d 之间", first=workdays.YEARS[0],
+                                 last=workdays.YEARS[-1]))
     form = CalendarForm()
     if not form.is_submitted():
         form.days.data = workdays.schedule_text(year)

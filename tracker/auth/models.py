@@ -1,4 +1,4 @@
-"""Users, their roles, API tokens and the login-attempt ledger."""
+"""Users, their roles, API tokens and the login throttle."""
 from __future__ import annotations
 
 import enum
@@ -80,12 +80,16 @@ class ApiToken(db.Model):
     user: Mapped[User] = relationship()
 
 
-class LoginAttempt(db.Model):
-    """Failed logins, kept in the database so every web worker counts the same attempts."""
+class LoginThrottle(db.Model):
+    """Login attempts per key (an account, an address and account, an address) in the current window.
 
-    __tablename__ = "login_attempts"
-    __table_args__ = (sa.Index("ix_login_attempts_key_at", "key", "attempted_at"),)
+    Each attempt takes its place with one INSERT … ON CONFLICT DO UPDATE before the password is checked,
+    so attempts racing in any number of web workers are counted one after the other by the database.
+    """
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    key: Mapped[str] = mapped_column(sa.String(200))
-    attempted_at: Mapped[datetime] = mapped_column(default=utcnow)
+    __tablename__ = "login_throttles"
+
+    key: Mapped[str] = mapped_column(sa.String(300), primary_key=True)
+    window_started_at: Mapped[datetime]
+    attempts: Mapped[int] = mapped_column(default=0)
+    last_attempt_at: Mapped[datetime]

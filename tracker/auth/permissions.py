@@ -8,10 +8,10 @@ from __future__ import annotations
 import enum
 
 import sqlalchemy as sa
-from werkzeug.exceptions import Forbidden
+from werkzeug.exceptions import Forbidden, NotFound
 
 from tracker.auth.models import Role, User
-from tracker.tasks.models import AssignmentRole, Evidence, ProgressReport, Task, TaskAssignment
+from tracker.tasks.models import AssignmentRole, Evidence, Milestone, ProgressReport, Task, TaskAssignment
 
 # Roles that see every item of every plan.
 OVERSEERS = (Role.ADMIN, Role.OFFICE, Role.REVIEWER, Role.LEADER)
@@ -57,8 +57,14 @@ def can(user: User | None, action: Action, obj=None) -> bool:
 
 
 def require(user: User | None, action: Action, obj=None) -> None:
-    if not can(user, action, obj):
-        raise Forbidden()
+    """Refuse with 403, or with 404 when the object belongs to an item the user may not see: he is not
+    told that it exists (another department's item answers as a missing one does)."""
+    if can(user, action, obj):
+        return
+    task = obj if isinstance(obj, Task) else getattr(obj, "task", None)
+    if isinstance(task, Task) and not can(user, Action.VIEW_TASK, task):
+        raise NotFound()
+    raise Forbidden()
 
 
 def _view_task(user: User, task: Task) -> bool:
@@ -83,6 +89,20 @@ def _confirm_report(user: User, report: ProgressReport) -> bool:
     return user.has_role(Role.HEAD) and user.department_id is not None and report.department_id == user.department_id
 
 
+def _review(user: User, obj) -> bool:
+    """Reviewers review; nobody reviews his own department's report or milestone, nor what he submitted."""
+    if not user.has_role(Role.REVIEWER):
+        return False
+    if isinstance(obj, ProgressReport):
+        department_id, submitter_id = obj.department_id, obj.submitted_by_id
+    elif isinstance(obj, Milestone):
+        department_id, submitter_id = obj.task.lead_department_id, obj.submitted_by_id
+    else:
+        return True
+    own_department = user.department_id is not None and department_id == user.department_id
+    return not own_department and submitter_id != user.id
+
+
 def _view_evidence(user: User, evidence: Evidence) -> bool:
     return _view_task(user, evidence.task)
 
@@ -103,7 +123,7 @@ _RULES = {
     Action.CONTRIBUTE: _contribute,
     Action.SIGN_FOR: _sign_for,
     Action.CONFIRM_REPORT: _confirm_report,
-    Action.REVIEW: _role_rule(Role.REVIEWER),
+    Action.REVIEW: _review,
     Action.MANAGE_PLANS: _role_rule(Role.OFFICE, Role.ADMIN),
     Action.GENERATE_REPORTS: _role_rule(Role.OFFICE, Role.ADMIN),
     Action.READ_REPORTS: _role_rule(Role.OFFICE, Role.ADMIN, Role.LEADER, Role.REVIEWER),

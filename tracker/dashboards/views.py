@@ -10,6 +10,7 @@ from tracker.auth.models import Role
 from tracker.auth.permissions import visible_tasks
 from tracker.clock import local_today
 from tracker.dashboards.overview import home_endpoint
+from tracker.database import bounded_int
 from tracker.extensions import db
 from tracker.tasks import cache, labels, queries
 from tracker.tasks.forms import ActionForm
@@ -32,7 +33,7 @@ def index():
 def department_home():
     """联络员/负责人: my department's items and what is due."""
     department_id = current_user.department_id
-    page = max(request.args.get("page", type=int) or 1, 1)
+    page = bounded_int(request.args.get("page")) or 1
     is_head = current_user.has_role(Role.HEAD)
     today = local_today()
     # Every member of the department sees the same lists (a head also his confirmations) until the next write.

@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from tracker.audit.services import record_diff, snapshot
 from tracker.departments.models import Department, DepartmentAlias, DepartmentLevel
 from tracker.extensions import db
+from tracker.text import clean_name
 
 AUDITED_FIELDS = ("name", "short_name", "level", "parent_id", "is_group", "is_active", "requires_head_confirmation",
                   "alias_names", "member_names")
@@ -54,6 +55,7 @@ def save_department(
     by=None,
 ) -> Department:
     """Create (department=None) or update a department; every name must be unused elsewhere."""
+    name, short_name, aliases = clean_name(name), clean_name(short_name) or None, [clean_name(a) for a in aliases]
     is_new = department is None
     department = department or Department(name=name)
     before = {} if is_new else _department_snapshot(department)
@@ -62,7 +64,7 @@ def save_department(
         if owner is not None and owner is not department:
             raise DepartmentNameTaken(candidate)
     department.name = name
-    department.short_name = short_name or None
+    department.short_name = short_name
     department.level = level
     department.parent = parent
     department.is_group = is_group

@@ -19,6 +19,7 @@ from tracker.clock import utcnow
 from tracker.departments.models import Department, DepartmentLevel
 from tracker.departments.services import DepartmentNameTaken, save_department
 from tracker.extensions import db
+from tracker.text import clean_name
 from tracker.plans import drafts
 from tracker.plans.matching import DepartmentDirectory, DepartmentMatch, add_alias
 from tracker.plans.models import Plan, PlanStatus, ReportingCycle, Section
@@ -98,7 +99,7 @@ def create_draft(text: str, parse: dict, *, filename: str | None = None, by=None
     文号 (a new version, or the same plan as .docx and as .txt) only when `allow_same_title`.
     """
     digest = source_digest(text)
-    title = (parse.get("title") or filename or _("未命名方案")).strip()[:300]
+    title = clean_name(parse.get("title") or filename or _("未命名方案"))[:300]
     doc_number = (parse.get("doc_number") or "").strip()[:100] or None
     duplicate = find_duplicate(digest, title, doc_number)
     if duplicate is not None and (duplicate.identical or not allow_same_title):
@@ -233,7 +234,7 @@ def update_settings(plan: Plan, *, title: str, doc_number: str | None, issuing_b
     if reporting_cycle == ReportingCycle.DATES and not reporting_dates:
         raise PlanRefused(_("按指定日期调度时,请至少填写一个日期。"))
     before = snapshot(plan, SETTINGS_FIELDS)
-    plan.title, plan.doc_number, plan.issuing_body = title.strip(), doc_number or None, issuing_body or None
+    plan.title, plan.doc_number, plan.issuing_body = clean_name(title), doc_number or None, issuing_body or None
     plan.start_year, plan.end_year = start_year, end_year
     plan.reporting_cycle, plan.reporting_due_day = reporting_cycle, reporting_due_day
     plan.reporting_dates = sorted({d.isoformat() for d in reporting_dates})

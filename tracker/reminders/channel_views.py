@@ -1,6 +1,8 @@
 """Channel pages: my notification preferences (通知设置), webhook endpoints and the delivery log (投递记录)."""
 from __future__ import annotations
 
+import logging
+
 import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -13,6 +15,7 @@ from tracker.forms import choices
 from tracker.reminders.blueprint import bp
 from tracker.reminders.channel_forms import FORMAT_LABELS, LEVEL_LABELS, PreferencesForm, WebhookForm
 from tracker.reminders.channels import DeliveryError
+from tracker.reminders.channels.destinations import RefusedDestination
 from tracker.reminders.channels.settings import masked_secret, save_preferences, save_webhook, send_test_message
 from tracker.reminders.models import Delivery, DeliveryStatus, Notification, WebhookEndpoint, WebhookFormat
 from tracker.reminders.outbox import deliver_pending, retry_delivery
@@ -23,6 +26,12 @@ LOG_FILTERS = {
     "sent": (DeliveryStatus.SENT,),
 }
 LOG_LIMIT = 200
+log = logging.getLogger(__name__)
+
+
+def _refused_message() -> str:
+    return _("该地址指向本机或内网,Webhook 只发往公网地址;内网机器人网关须由系统管理员在 "
+             "TRACKER_WEBHOOK_ALLOWED_HOSTS 中放行。")
 
 
 def _require_office() -> None:
@@ -71,14 +80,18 @@ def edit_webhook(webhook_id: int | None):
         form.department_id.data = endpoint.department_id or 0
         form.format.data = endpoint.format.value
     if form.validate_on_submit():
-        endpoint = save_webhook(
-            endpoint, name=form.name.data, department_id=form.department_id.data, url=form.url.data,
-            fmt=WebhookFormat(form.format.data), secret=form.secret.data, clear_secret=form.clear_secret.data,
-            is_active=form.is_active.data, by=current_user,
-        )
-        db.session.commit()
-        flash(_("已保存 Webhook“%(name)s”", name=endpoint.name), "success")
-        return redirect(url_for("reminders.webhooks"))
+        try:
+            endpoint = save_webhook(
+                endpoint, name=form.name.data, department_id=form.department_id.data, url=form.url.data,
+                fmt=WebhookFormat(form.format.data), secret=form.secret.data, clear_secret=form.clear_secret.data,
+                is_active=form.is_active.data, by=current_user,
+            )
+        except RefusedDestination:
+            form.url.errors = [*form.url.errors, _refused_message()]
+        else:
+            db.session.commit()
+            flash(_("已保存 Webhook“%(name)s”", name=endpoint.name), "success")
+            return redirect(url_for("reminders.webhooks"))
     return render_template("reminders/webhook_form.html", form=form, endpoint=endpoint,
                            secret_hint=masked_secret(endpoint.secret if endpoint else None))
 
@@ -90,8 +103,13 @@ def test_webhook(webhook_id: int):
     endpoint = db.get_or_404(WebhookEndpoint, webhook_id)
     try:
         send_test_message(endpoint, by=current_user)
+    except RefusedDestination:
+        flash(_refused_message(), "error")
     except DeliveryError as error:
-        flash(_("测试消息发送失败:%(error)s", error=str(error)), "error")
+        # What the remote end answered, or how the connection failed, stays in the server's log: on the
+        # page it would let whoever presses the button map what listens where.
+        log.warning("webhook test %s failed: %s", endpoint.id, error)
+        flash(_("测试消息发送失败,请检查地址、格式和密钥后重试。"), "error")
     else:
         flash(_("测试消息已发送到“%(name)s”", name=endpoint.name), "success")
     db.session.commit()

@@ -25,6 +25,7 @@ from tracker.clock import utcnow
 from tracker.database import chunks
 from tracker.extensions import db
 from tracker.reminders.channels import DeliveryError, Notice, notice_from
+from tracker.reminders.channels.destinations import AllowList
 from tracker.reminders.channels.email import SmtpSession, SmtpSettings, build_email, message_id
 from tracker.reminders.channels.webhook import build_request, post
 from tracker.reminders.models import (
@@ -175,6 +176,7 @@ def _insert_deliveries(rows: list[dict]) -> int:
 class SendSettings:
     smtp: SmtpSettings
     webhook_timeout: float
+    webhook_allowed: AllowList
     base_url: str
     workers: int
     max_attempts: int
@@ -187,6 +189,7 @@ class SendSettings:
         return cls(
             smtp=SmtpSettings.from_config(config),
             webhook_timeout=float(config["WEBHOOK_TIMEOUT_SECONDS"]),
+            webhook_allowed=AllowList.from_setting(config["WEBHOOK_ALLOWED_HOSTS"]),
             base_url=config["BASE_URL"],
             workers=max(1, int(config["DELIVERY_WORKERS"])),
             max_attempts=max(1, int(config["DELIVERY_MAX_ATTEMPTS"])),
@@ -389,7 +392,7 @@ def _send(job: _Job, settings: SendSettings, smtp: SmtpSession) -> None:
         if endpoint is None or not endpoint.is_active:
             raise DeliveryError("webhook endpoint removed or disabled")
         request = build_request(job.notice, url=endpoint.url, fmt=endpoint.format, secret=endpoint.secret)
-        post(request, endpoint.format, settings.webhook_timeout)
+        post(request, endpoint.format, settings.webhook_timeout, settings.webhook_allowed)
     else:
         raise DeliveryError(f"channel {job.channel} has no sender")
 

@@ -13,6 +13,7 @@ from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 from flask import Flask
 
+from tracker.auth.services import forget_old_attempts
 from tracker.clock import LOCAL_TZ, utcnow
 from tracker.extensions import db
 from tracker.reminders.outbox import deliver_pending
@@ -28,6 +29,9 @@ def sweep_job(app: Flask) -> None:
             result = run_sweep()
             log.info("sweep created %s notices %s", result.created, result.by_channel)
             deliver_pending()
+            # Login attempts of invented accounts would otherwise pile up: a day later none counts.
+            forget_old_attempts()
+            db.session.commit()
         finally:
             db.session.remove()
 

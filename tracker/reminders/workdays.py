@@ -35,6 +35,8 @@ HOLIDAY_NAMES = {
     "Mid-autumn Festival": "中秋节",
     "Anti-Fascist 70th Day": "中国人民抗日战争暨世界反法西斯战争胜利70周年纪念日",
 }
+# The years a calendar can be shown or entered for: those a plan may cover (see the plan forms).
+YEARS = range(1949, 2101)
 # How far a working-day count may walk before giving up: a year has far fewer days off than this.
 _MAX_WALK = 400
 

@@ -8,7 +8,6 @@ from datetime import date
 import sqlalchemy as sa
 from flask_babel import gettext as _
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
@@ -19,10 +18,9 @@ from tracker.plans.models import Plan, PlanStatus
 from tracker.reports.figures import Period
 from tracker.tasks import labels
 from tracker.tasks.models import AssignmentRole, ProgressReport, ReportingPeriod, Task, TaskAssignment, TaskStatus
+from tracker.workbook import row, text_cell
 
 _BATCH = 2000
-# Excel refuses a cell longer than this.
-_CELL_LIMIT = 32767
 
 
 def columns() -> list[tuple[str, int]]:
@@ -72,12 +70,6 @@ def _label(table: dict, value) -> str:
     return str(table[value]) if value is not None else ""
 
 
-def _cell_text(text: str | None) -> str:
-    # A leading "=" would make Excel read a department's text as a formula.
-    text = (text or "")[:_CELL_LIMIT]
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
-
-
 def write_ledger(out, period: Period | None = None) -> int:
     """Write the ledger to `out` (a path or a binary file); the number of items."""
     workbook = Workbook(write_only=True)
@@ -88,7 +80,7 @@ def write_ledger(out, period: Period | None = None) -> int:
     bold, fill = Font(bold=True), PatternFill("solid", fgColor="DDE4EE")
     header = []
     for heading, _width in columns():
-        cell = WriteOnlyCell(sheet, value=heading)
+        cell = text_cell(sheet, heading)
         cell.font, cell.fill, cell.alignment = bold, fill, Alignment(vertical="center")
         header.append(cell)
     sheet.append(header)
@@ -96,10 +88,11 @@ def write_ledger(out, period: Period | None = None) -> int:
     count = 0
     for (task_id, plan, number, title, lead, due_on, status, progress, percent, light, reason, period_label,
          state, narrative) in _items(period):
-        sheet.append([plan, number, _cell_text(title), lead or "", "、".join(co.get(task_id, ())), due_on,
-                      _label(labels.TASK_STATUS, status) if status == TaskStatus.CLOSED else _("推进中"),
-                      _label(labels.PROGRESS, progress), percent, _label(labels.LIGHT, light), reason or "",
-                      period_label or "", _label(labels.REPORT_STATE, state), _cell_text(narrative)])
+        sheet.append(row(sheet, [
+            plan, number, title, lead or "", "、".join(co.get(task_id, ())), due_on,
+            _label(labels.TASK_STATUS, status) if status == TaskStatus.CLOSED else _("推进中"),
+            _label(labels.PROGRESS, progress), percent, _label(labels.LIGHT, light), reason or "",
+            period_label or "", _label(labels.REPORT_STATE, state), narrative or ""]))
         count += 1
     sheet.auto_filter.ref = f"A1:{get_column_letter(len(columns()))}{count + 1}"
     workbook.save(out)

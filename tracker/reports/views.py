@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from tracker.auth.permissions import Action, can, require
+from tracker.database import bounded_int
 from tracker.departments.models import Department
 from tracker.extensions import db
 from tracker.forms import choices
@@ -106,7 +107,7 @@ def preview():
         flash(str(error), "error")
         return redirect(url_for("reports.index"))
     as_pdf = request.args.get("format") == "pdf"
-    department_id = request.args.get("department", type=int)
+    department_id = bounded_int(request.args.get("department"))
     if department_id:
         sheet = dispatch.prepare(db.get_or_404(Department, department_id), period)
         body = dispatch.render_pdf(sheet) if as_pdf else dispatch.render_html(sheet, for_pdf=False)

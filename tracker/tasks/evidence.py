@@ -1,7 +1,13 @@
 """佐证材料: evidence files, checked for size and type, stored under EVIDENCE_FOLDER.
 
 Files are kept under random names (never the uploader's) and only ever sent to someone allowed to
-see the item. A removed attachment's file stays on disk: the audit log still names it by its hash.
+see the item. A removed attachment's file stays on disk: the audit log still names it by its hash. A file
+whose row is never committed (a later file of the same request refused, a conflict) is deleted with the
+transaction, so no file lies on disk without its row.
+
+Evidence changes only while what it supports can: the report or the milestone while its department may
+still edit it, a contribution until the period's report is approved, and never on a closed (销号) item.
+This rule is here, in the one function both the pages and the API call.
 """
 from __future__ import annotations
 
@@ -11,14 +17,27 @@ import secrets
 from pathlib import Path, PurePath
 from typing import BinaryIO
 
+import sqlalchemy as sa
 from flask import current_app
 from flask_babel import gettext as _
+from sqlalchemy.orm import Session
 
 from tracker.audit.services import record, snapshot
 from tracker.auth.permissions import Action, require
 from tracker.extensions import db
 from tracker.tasks.errors import WorkflowError
-from tracker.tasks.models import EDITABLE_REPORT_STATES, Contribution, Evidence, Milestone, ProgressReport, Task
+from tracker.tasks.models import (
+    EDITABLE_REPORT_STATES,
+    Contribution,
+    Evidence,
+    Milestone,
+    MilestoneStatus,
+    ProgressReport,
+    ReportState,
+    Task,
+    TaskStatus,
+)
+from tracker.text import clean_name
 
 AUDITED_FIELDS = ("original_name", "size_bytes", "sha256", "report_id", "contribution_id", "milestone_id")
 _CHUNK = 64 * 1024
@@ -43,10 +62,10 @@ def extension_of(filename: str) -> str:
     return PurePath(filename).suffix.lower().lstrip(".")
 
 
-def clean_name(filename: str) -> str:
-    """The file's own name without any folder a browser or client sent along, at most 255 characters."""
-    name = PurePath(filename.replace("\\", "/")).name.strip()
-    return name[-255:]
+def file_name(filename: str) -> str:
+    """The file's own name without any folder a browser or client sent along, on one line and without
+    bidi controls (a line break could never go into the download's header), at most 255 characters."""
+    return clean_name(PurePath(filename.replace("\\", "/")).name)[-255:]
 
 
 def check_kind(extension: str, head: bytes) -> str | None:
@@ -97,6 +116,39 @@ def _write_checked(stream: BinaryIO, target: Path, extension: str, limit: int) -
     return size, digest.hexdigest()
 
 
+def check_changeable(task: Task, report: ProgressReport | None = None, contribution: Contribution | None = None,
+                     milestone: Milestone | None = None) -> None:
+    """Refuse a change of evidence once what it supports is no longer in its department's hands."""
+    if task.status == TaskStatus.CLOSED:
+        raise WorkflowError(_("该事项已销号,佐证材料不能再上传或删除;如需补充,请联系办公室重新打开"))
+    if report is not None and report.state not in EDITABLE_REPORT_STATES:
+        raise WorkflowError(_("本期报送已提交,佐证材料不能再上传或删除"))
+    if milestone is not None and milestone.status not in (MilestoneStatus.PENDING, MilestoneStatus.RETURNED):
+        raise WorkflowError(_("该年度任务已提交审核,佐证材料不能再上传或删除"))
+    if contribution is not None:
+        approved = sa.exists().where(ProgressReport.task_id == contribution.task_id,
+                                     ProgressReport.period_id == contribution.period_id,
+                                     ProgressReport.state == ReportState.APPROVED)
+        if db.session.scalar(sa.select(approved)):
+            raise WorkflowError(_("本期报送已审核通过,配合材料的佐证不能再上传或删除"))
+
+
+# Files written in the session's transaction, deleted with it unless it commits.
+_WRITTEN = "evidence_files_written"
+
+
+@sa.event.listens_for(Session, "after_commit")
+def _keep_written(session: Session) -> None:
+    session.info.pop(_WRITTEN, None)
+
+
+@sa.event.listens_for(Session, "after_transaction_end")
+def _delete_unkept(session: Session, transaction) -> None:
+    if transaction.parent is None:
+        for path in session.info.pop(_WRITTEN, ()):
+            path.unlink(missing_ok=True)
+
+
 def attach_evidence(
     task: Task,
     filename: str,
@@ -109,11 +161,13 @@ def attach_evidence(
 ) -> Evidence:
     """Store one uploaded file as evidence of `task` (and of the report, contribution or milestone)."""
     require(by, Action.CONTRIBUTE if contribution is not None else Action.REPORT, task)
-    name = clean_name(filename or "")
+    check_changeable(task, report, contribution, milestone)
+    name = file_name(filename or "")
     extension = extension_of(name)
     stored_name = f"{secrets.token_hex(16)}.{extension or 'bin'}"
-    size, sha256 = _write_checked(stream, evidence_folder() / stored_name, extension,
-                                  current_app.config["EVIDENCE_MAX_BYTES"])
+    target = evidence_folder() / stored_name
+    size, sha256 = _write_checked(stream, target, extension, current_app.config["EVIDENCE_MAX_BYTES"])
+    db.session.info.setdefault(_WRITTEN, []).append(target)
     evidence = Evidence(
         task_id=task.id,
         report_id=getattr(report, "id", None),
@@ -136,9 +190,9 @@ def attach_evidence(
 def remove_evidence(evidence: Evidence, *, by) -> None:
     """Detach a file its uploader no longer wants, while what it supports can still change."""
     require(by, Action.REMOVE_EVIDENCE, evidence)
-    report = db.session.get(ProgressReport, evidence.report_id) if evidence.report_id else None
-    if report is not None and report.state not in EDITABLE_REPORT_STATES:
-        raise WorkflowError(_("报送已提交,佐证材料不能再删除"))
+    check_changeable(evidence.task, *(db.session.get(model, key) if key else None for model, key in (
+        (ProgressReport, evidence.report_id), (Contribution, evidence.contribution_id),
+        (Milestone, evidence.milestone_id))))
     record("evidence.removed", evidence, by=by, before=snapshot(evidence, AUDITED_FIELDS),
            task_id=evidence.task_id, plan_id=evidence.task.plan_id)
     db.session.delete(evidence)

@@ -18,6 +18,7 @@ from wtforms import (
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import HiddenInput
 
+from tracker.database import bounded_int
 from tracker.forms import choices
 from tracker.tasks import labels
 from tracker.tasks.models import Light, ProgressStatus, ReportState
@@ -134,14 +135,6 @@ def uploaded_files(field) -> list:
 # ---- the overview's filters ------------------------------------------------------------------------------
 
 
-def _int(value) -> int | None:
-    try:
-        number = int(value)
-    except (TypeError, ValueError):
-        return None
-    return number if number > 0 else None
-
-
 FILTER_KEYS = ("plan", "department", "status", "light", "period", "report")
 
 
@@ -152,13 +145,13 @@ def parse_overview_filters(args) -> OverviewFilters:
     status, light, report = args.get("status"), args.get("light"), args.get("report")
     period = (args.get("period") or "").strip()[:20] or None
     return OverviewFilters(
-        plan_id=_int(args.get("plan")),
-        department_id=_int(args.get("department")),
+        plan_id=bounded_int(args.get("plan")),
+        department_id=bounded_int(args.get("department")),
         status=status if status in statuses else None,
         light=Light(light) if light in {li.value for li in Light} else None,
         period=period,
         report=report if period and report in reports else None,
-        page=_int(args.get("page")) or 1,
+        page=bounded_int(args.get("page")) or 1,
     )
 
 

@@ -165,20 +165,29 @@ def filter_choices() -> dict:
 # ---- the review queue --------------------------------------------------------------------------------
 
 
-def review_queue(limit: int) -> dict:
-    """Submitted reports and milestones waiting for a reviewer, oldest first."""
+def review_queue(reviewer: User, limit: int) -> dict:
+    """Submitted reports and milestones waiting for `reviewer`, oldest first: not those of his own
+    department nor those he submitted, which he may not review."""
+    department_id = reviewer.department_id or 0
+    waiting_reports = (ProgressReport.state == ReportState.SUBMITTED,
+                       ProgressReport.department_id.is_distinct_from(department_id),
+                       ProgressReport.submitted_by_id.is_distinct_from(reviewer.id))
+    waiting_milestones = (Milestone.status == MilestoneStatus.SUBMITTED,
+                          Task.lead_department_id.is_distinct_from(department_id),
+                          Milestone.submitted_by_id.is_distinct_from(reviewer.id))
     reports = db.session.scalars(
-        sa.select(ProgressReport).where(ProgressReport.state == ReportState.SUBMITTED)
+        sa.select(ProgressReport).where(*waiting_reports)
         .options(_plan_title(joinedload(ProgressReport.task)), joinedload(ProgressReport.period),
                  joinedload(ProgressReport.department))
         .order_by(ProgressReport.submitted_at, ProgressReport.id).limit(limit)).all()
     milestones = db.session.scalars(
-        sa.select(Milestone).where(Milestone.status == MilestoneStatus.SUBMITTED)
-        .options(joinedload(Milestone.task).joinedload(Task.lead_department))
+        sa.select(Milestone).join(Task, Task.id == Milestone.task_id).where(*waiting_milestones)
+        .options(sa.orm.contains_eager(Milestone.task).joinedload(Task.lead_department))
         .order_by(Milestone.submitted_at, Milestone.id).limit(limit)).all()
-    counts = dict(db.session.execute(sa.select(sa.literal("reports"), sa.func.count()).where(
-        ProgressReport.state == ReportState.SUBMITTED).union_all(
-        sa.select(sa.literal("milestones"), sa.func.count()).where(Milestone.status == MilestoneStatus.SUBMITTED))
+    counts = dict(db.session.execute(
+        sa.select(sa.literal("reports"), sa.func.count()).where(*waiting_reports).union_all(
+            sa.select(sa.literal("milestones"), sa.func.count()).select_from(Milestone)
+            .join(Task, Task.id == Milestone.task_id).where(*waiting_milestones))
     ).all())
     return {"reports": reports, "milestones": milestones, "counts": counts}
 

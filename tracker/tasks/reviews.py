@@ -49,7 +49,7 @@ def _audit(action: str, obj, before: dict, after: dict, *, by, task: Task, now):
 
 
 def _reviewable_report(report: ProgressReport, by, expected_version: int) -> dict:
-    require(by, Action.REVIEW, report.task)
+    require(by, Action.REVIEW, report)
     check_version(report, ProgressReport, {"id": report.id}, expected_version)
     if report.state != ReportState.SUBMITTED:
         raise WorkflowError(_("该报送不在待审核状态"))
@@ -133,7 +133,7 @@ def reopen_task(task: Task, reason: str, *, by, expected_version: int, now: date
 def _milestone_step(milestone: Milestone, action: Action, allowed: tuple, refusal: str, by,
                     expected_version: int) -> dict:
     """Check who acts and that the milestone is where the step starts; its state before the step."""
-    require(by, action, milestone.task)
+    require(by, action, milestone if action == Action.REVIEW else milestone.task)
     check_version(milestone, Milestone, {"id": milestone.id}, expected_version)
     if milestone.status not in allowed:
         raise WorkflowError(refusal)

@@ -103,7 +103,7 @@ def _overview_body(filters, query_args: dict) -> Markup:
 @login_required
 def review_queue():
     require(current_user, Action.REVIEW)
-    return render_template("tasks/review_queue.html", queue=queries.review_queue(current_app.config["PAGE_SIZE"]))
+    return render_template("tasks/review_queue.html", queue=queries.review_queue(current_user, current_app.config["PAGE_SIZE"]))
 
 
 @bp.get("/lights")
@@ -175,16 +175,24 @@ def reopen(task_id: int):
 # ---- the report -----------------------------------------------------------------------------------------
 
 
+def _attach(task: Task, upload, **subject) -> None:
+    """Store one chosen file; a refusal names the file."""
+    try:
+        evidence_service.attach_evidence(task, upload.filename, upload.stream, by=current_user, **subject)
+    except WorkflowError as error:
+        raise WorkflowError(_("“%(name)s”未上传:%(why)s", name=upload.filename, why=error.message)) from error
+
+
 def _attach_files(task: Task, files, **subject) -> list[str]:
     """Store each chosen file; a refused file is reported and does not undo the others."""
     problems = []
     for upload in files:
         try:
-            evidence_service.attach_evidence(task, upload.filename, upload.stream, by=current_user, **subject)
+            _attach(task, upload, **subject)
             db.session.commit()
         except WorkflowError as error:
             db.session.rollback()
-            problems.append(_("“%(name)s”未上传:%(why)s", name=upload.filename, why=error.message))
+            problems.append(error.message)
     return problems
 
 
@@ -325,11 +333,14 @@ def submit_milestone(task_id: int, milestone_id: int):
     task = _task_or_404(task_id)
     milestone = _milestone_of(task, milestone_id)
     form = _valid(forms.MilestoneForm())
-    submitted = _run(lambda: reviews.submit_milestone(milestone, form.narrative.data, by=current_user,
-                                                      expected_version=form.version.data), _("年度任务已提交审核"))
-    if submitted:
-        for problem in _attach_files(task, forms.uploaded_files(form.files), milestone=milestone):
-            flash(problem, "error")
+
+    def attach_and_submit():
+        # Files first, while the milestone can still take them; a refused one submits nothing.
+        for upload in forms.uploaded_files(form.files):
+            _attach(task, upload, milestone=milestone)
+        reviews.submit_milestone(milestone, form.narrative.data, by=current_user, expected_version=form.version.data)
+
+    _run(attach_and_submit, _("年度任务已提交审核"))
     return _back_to(task, f"milestone-{milestone.id}")
 
 

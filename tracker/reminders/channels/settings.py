@@ -6,7 +6,8 @@ from flask_babel import gettext as _
 
 from tracker.audit.services import record, record_diff, snapshot
 from tracker.extensions import db
-from tracker.reminders.channels import Notice
+from tracker.reminders.channels import DeliveryError, Notice
+from tracker.reminders.channels.destinations import AllowList, RefusedDestination, resolve
 from tracker.reminders.channels.webhook import build_request, post
 from tracker.reminders.models import WebhookEndpoint, WebhookFormat
 
@@ -33,8 +34,23 @@ def _audit_view(endpoint: WebhookEndpoint) -> dict:
     return snapshot(endpoint, WEBHOOK_FIELDS) | {"secret": masked_secret(endpoint.secret)}
 
 
+def allowed_destinations() -> AllowList:
+    return AllowList.from_setting(current_app.config["WEBHOOK_ALLOWED_HOSTS"])
+
+
+def check_webhook_url(url: str) -> None:
+    """RefusedDestination when `url` leads to this machine or the intranet (and is not allowed): said at
+    once on the form. A name that does not resolve today passes: each delivery checks again."""
+    try:
+        resolve(url.strip(), allowed_destinations())
+    except DeliveryError as error:
+        if isinstance(error, RefusedDestination):
+            raise
+
+
 def save_webhook(endpoint: WebhookEndpoint | None, *, name: str, department_id: int | None, url: str,
                  fmt: WebhookFormat, secret: str | None, clear_secret: bool, is_active: bool, by) -> WebhookEndpoint:
+    check_webhook_url(url)
     before = _audit_view(endpoint) if endpoint is not None else {}
     if endpoint is None:
         endpoint = WebhookEndpoint()
@@ -54,7 +70,8 @@ def save_webhook(endpoint: WebhookEndpoint | None, *, name: str, department_id: 
 
 
 def send_test_message(endpoint: WebhookEndpoint, *, by) -> None:
-    """Post a test message now (not through the outbox); raises DeliveryError with the robot's answer."""
+    """Post a test message now (not through the outbox); raises DeliveryError (RefusedDestination for an
+    address that is not public). Its text may hold the remote answer: for the server's log, not the page."""
     config = current_app.config
     notice = Notice(
         key=f"test-webhook-{endpoint.id}",
@@ -64,4 +81,4 @@ def send_test_message(endpoint: WebhookEndpoint, *, by) -> None:
     )
     record("webhook.test", endpoint, by=by)
     request = build_request(notice, url=endpoint.url, fmt=endpoint.format, secret=endpoint.secret)
-    post(request, endpoint.format, float(config["WEBHOOK_TIMEOUT_SECONDS"]))
+    post(request, endpoint.format, float(config["WEBHOOK_TIMEOUT_SECONDS"]), allowed_destinations())

@@ -8,16 +8,18 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import http.client
 import json
+import socket
+import ssl
 import time
-import urllib.error
-import urllib.request
 from dataclasses import dataclass
-from urllib.parse import quote_plus
+from urllib.parse import quote_plus, urljoin, urlsplit
 
 from flask_babel import gettext as _
 
 from tracker.reminders.channels import DeliveryError, Notice
+from tracker.reminders.channels.destinations import AllowList, resolve
 from tracker.reminders.models import WebhookFormat
 
 USER_AGENT = "tracker-webhook/1"
@@ -69,16 +71,73 @@ def build_request(notice: Notice, *, url: str, fmt: WebhookFormat, secret: str |
     )
 
 
-def post(request: WebhookRequest, fmt: WebhookFormat, timeout: float) -> None:
-    """POST once; a non-2xx answer, or a robot's errcode other than 0, is a failure."""
-    http_request = urllib.request.Request(request.url, data=request.body, headers=request.headers, method="POST")
+MAX_REDIRECTS = 3
+_REDIRECTS = (301, 302, 303, 307, 308)
+
+
+def _connect_pinned(addresses: list[str], port: int, timeout: float) -> socket.socket:
+    """A connection to the first of the checked `addresses` that answers, whatever the host name would
+    resolve to now."""
+    error: OSError | None = None
+    for address in addresses:
+        try:
+            return socket.create_connection((address, port), timeout)
+        except OSError as failure:
+            error = failure
+    raise error
+
+
+class _PinnedHTTPConnection(http.client.HTTPConnection):
+    def __init__(self, host: str, port: int, addresses: list[str], timeout: float):
+        super().__init__(host, port, timeout=timeout)
+        self.addresses = addresses
+
+    def connect(self) -> None:
+        self.sock = _connect_pinned(self.addresses, self.port, self.timeout)
+
+
+class _PinnedHTTPSConnection(http.client.HTTPSConnection):
+    """The certificate is still checked against the host name."""
+
+    def __init__(self, host: str, port: int, addresses: list[str], timeout: float):
+        super().__init__(host, port, timeout=timeout, context=ssl.create_default_context())
+        self.addresses = addresses
+
+    def connect(self) -> None:
+        sock = _connect_pinned(self.addresses, self.port, self.timeout)
+        self.sock = self._context.wrap_socket(sock, server_hostname=self.host)
+
+
+def _post_once(url: str, request: WebhookRequest, timeout: float, allowed: AllowList):
+    """POST to `url` at an address that was checked: (status, Location, the first 64 KB of the answer)."""
+    host, port, addresses = resolve(url, allowed)
+    parts = urlsplit(url)
+    kind = _PinnedHTTPSConnection if parts.scheme == "https" else _PinnedHTTPConnection
+    connection = kind(host, port, addresses, timeout)
+    target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
     try:
-        with urllib.request.urlopen(http_request, timeout=timeout) as response:
-            status, answer = response.status, response.read(65536)
-    except urllib.error.HTTPError as error:
-        raise DeliveryError(f"HTTP {error.code}: {error.read(500).decode(errors='replace')}") from error
-    except (urllib.error.URLError, OSError) as error:
-        raise DeliveryError(f"{type(error).__name__}: {getattr(error, 'reason', error)}") from error
+        connection.request("POST", target, body=request.body, headers=request.headers)
+        response = connection.getresponse()
+        return response.status, response.getheader("Location"), response.read(65536)
+    finally:
+        connection.close()
+
+
+def post(request: WebhookRequest, fmt: WebhookFormat, timeout: float, allowed: AllowList = AllowList()) -> None:
+    """POST once to a public address (or one `allowed`), following at most three redirects, each checked
+    as the first address was and sent the same message; a non-2xx answer or a robot's errcode other than
+    0 is a failure."""
+    url = request.url
+    try:
+        for _hop in range(MAX_REDIRECTS + 1):
+            status, location, answer = _post_once(url, request, timeout, allowed)
+            if status not in _REDIRECTS or not location:
+                break
+            url = urljoin(url, location)
+        else:
+            raise DeliveryError(f"more than {MAX_REDIRECTS} redirects")
+    except (OSError, http.client.HTTPException) as error:
+        raise DeliveryError(f"{type(error).__name__}: {error}") from error
     if not 200 <= status < 300:
         raise DeliveryError(f"HTTP {status}: {answer[:500].decode(errors='replace')}")
     if fmt in (WebhookFormat.WECOM, WebhookFormat.DINGTALK):
