@@ -64,9 +64,11 @@ def wants_json() -> bool:
 
 def render_http_error(error: HTTPException):
     message = error_messages().get(error.code or 500, error.description)
+    # The error's own headers say what to do next: Allow on a 405, WWW-Authenticate on a 401.
+    headers = [(name, value) for name, value in error.get_headers() if name.lower() != "content-type"]
     if wants_json():
-        return jsonify(error=error.name, message=message), error.code
-    return render_template("error.html", code=error.code, message=message), error.code
+        return jsonify(error=error.name, message=message), error.code, headers
+    return render_template("error.html", code=error.code, message=message), error.code, headers
 
 
 def render_csrf_error(error: CSRFError):
