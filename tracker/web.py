@@ -94,9 +94,11 @@ def render_http_error(error: HTTPException):
     # A description of our own (abort(400, description=_("…"))) says more than the generic message.
     own = error.description if error.description != type(error).description else None
     message = own or error_messages().get(error.code or 500, error.description)
+    # The error's own headers say what to do next: Allow on a 405, WWW-Authenticate on a 401.
+    headers = [(name, value) for name, value in error.get_headers() if name.lower() != "content-type"]
     if wants_json():
-        return jsonify(error=error.name, message=message), error.code
-    return render_template("error.html", code=error.code, message=message), error.code
+        return jsonify(error=error.name, message=message), error.code, headers
+    return render_template("error.html", code=error.code, message=message), error.code, headers
 
 
 def render_data_error(error: DataError):

@@ -1,20 +1,13 @@
-"""The JSON shapes of the API: records out, and the pure parsing of what clients send in."""
+"""The JSON shapes of the API: records out, and what a checked request body asks for."""
 from __future__ import annotations
 
+from dataclasses import replace
+
 from flask import url_for
-from flask_babel import gettext as _
 
 from tracker.clock import as_utc
 from tracker.tasks.models import Contribution, ProgressReport, ProgressStatus, ReportingPeriod, Task
 from tracker.tasks.reporting import ReportInput
-
-
-class BadInput(ValueError):
-    """A request body the API cannot use; the message says why, in words for the client's user."""
-
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
 
 
 def _moment(value):
@@ -121,65 +114,21 @@ def task_detail(item) -> dict:
     }
 
 
-# ---- parsing -------------------------------------------------------------------------------------------
-
-
-def expected_version(body: dict) -> int:
-    version = body.get("version")
-    if isinstance(version, bool) or not isinstance(version, int) or version < 0:
-        raise BadInput(_("请求须包含整数 version:您读取记录时它的版本(新记录为 0)"))
-    return version
-
-
-def _optional_number(body: dict, key: str, kind: type):
-    value = body.get(key)
-    if value is None:
-        return None
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or (kind is int and value != int(value)):
-        raise BadInput(_("%(field)s 应为数字", field=key))
-    return kind(value)
-
-
-def _target_values(raw) -> dict[int, float]:
-    if isinstance(raw, dict):
-        pairs = list(raw.items())
-    elif isinstance(raw, list) and all(isinstance(v, dict) for v in raw):
-        pairs = [(v.get("target_id"), v.get("value")) for v in raw]
-    else:
-        raise BadInput(_("target_values 应为 [{\"target_id\": …, \"value\": …}] 列表"))
-    values = {}
-    for target_id, value in pairs:
-        try:
-            values[int(target_id)] = float(value)
-        except (TypeError, ValueError):
-            raise BadInput(_("target_values 中的 target_id 与 value 应为数字")) from None
-    return values
+# ---- what clients send (bodies validation.py has checked against the published schemas) ------------------
 
 
 def report_input(body: dict, current: ReportInput) -> ReportInput:
-    """The report a client wants saved: the fields it sends, over the report as it stands."""
-    if not isinstance(body, dict):
-        raise BadInput(_("请求体应为 JSON 对象"))
-    data = ReportInput(**vars(current))
+    """The report a client wants saved: the fields of a ReportWrite body over the report as it stands."""
+    data = replace(current)
     if "progress_status" in body:
-        status = body["progress_status"]
-        if status is not None and status not in {s.value for s in ProgressStatus}:
-            raise BadInput(_("progress_status 应为 %(values)s 之一", values=", ".join(s.value for s in ProgressStatus)))
-        data.progress_status = ProgressStatus(status) if status else None
+        data.progress_status = ProgressStatus(body["progress_status"]) if body["progress_status"] else None
     if "percent_complete" in body:
-        data.percent_complete = _optional_number(body, "percent_complete", int)
-    for key in ("narrative", "coordination_text"):
+        data.percent_complete = None if body["percent_complete"] is None else int(body["percent_complete"])
+    for key in ("narrative", "coordination_text", "needs_coordination", "claims_completion"):
         if key in body:
-            if not isinstance(body[key], str):
-                raise BadInput(_("%(field)s 应为文本", field=key))
-            setattr(data, key, body[key])
-    for key in ("needs_coordination", "claims_completion"):
-        if key in body:
-            if not isinstance(body[key], bool):
-                raise BadInput(_("%(field)s 应为 true 或 false", field=key))
             setattr(data, key, body[key])
     if "target_values" in body:
-        data.target_values = _target_values(body["target_values"])
+        data.target_values = {int(v["target_id"]): float(v["value"]) for v in body["target_values"]}
     return data
 
 

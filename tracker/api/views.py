@@ -10,20 +10,21 @@ from dataclasses import astuple
 
 from flask import Blueprint, abort, current_app, g, jsonify, request, send_file
 from flask_babel import gettext as _
+from werkzeug.http import HTTP_STATUS_CODES
 
-from tracker.api import schemas
-from tracker.api.openapi import openapi_document
+from tracker.api import schemas, validation
+from tracker.api.openapi import LIST_TASKS_PARAMETERS, openapi_document
 from tracker.auth.permissions import Action, can
 from tracker.auth.services import user_for_token
 from tracker.clock import local_today
 from tracker.extensions import db
 from tracker.tasks import evidence as evidence_service
-from tracker.tasks import cache, forms, queries, reporting
+from tracker.tasks import cache, queries, reporting
 from tracker.tasks.errors import StaleRecord, WorkflowError
-from tracker.tasks.models import Evidence, ReportingPeriod, Task
+from tracker.tasks.models import Evidence, Light, ReportingPeriod, Task
+from tracker.tasks.queries import OverviewFilters
 
 bp = Blueprint("api", __name__)
-MAX_PER_PAGE = 200
 PUBLIC_ENDPOINTS = {"api.openapi"}
 
 
@@ -43,8 +44,7 @@ def authenticate():
 
 
 def _error(status: int, message: str, **extra):
-    return jsonify(error={409: "Conflict", 422: "Unprocessable Entity", 400: "Bad Request"}[status],
-                   message=message, **extra), status
+    return jsonify(error=HTTP_STATUS_CODES[status], message=message, **extra), status
 
 
 def _visible_task(task_id: int) -> Task:
@@ -63,17 +63,10 @@ def _task_and_period(task_id: int, period_id: int) -> tuple[Task, ReportingPerio
     return task, period
 
 
-def _body() -> dict:
-    body = request.get_json(silent=True)
-    if not isinstance(body, dict):
-        raise schemas.BadInput(_("请求体应为 JSON 对象(Content-Type: application/json)"))
-    return body
-
-
-@bp.errorhandler(schemas.BadInput)
-def _bad_input(error: schemas.BadInput):
+@bp.errorhandler(validation.BadInput)
+def _bad_input(error: validation.BadInput):
     db.session.rollback()
-    return _error(400, error.message)
+    return _error(400, error.message, **({"field": error.field} if error.field else {}))
 
 
 @bp.errorhandler(WorkflowError)
@@ -87,10 +80,17 @@ def openapi():
     return jsonify(openapi_document())
 
 
+def _list_filters(query: dict) -> OverviewFilters:
+    return OverviewFilters(plan_id=query.get("plan"), department_id=query.get("department"), status=query.get("status"),
+                           light=Light(query["light"]) if "light" in query else None, period=query.get("period"),
+                           report=query.get("report") if "period" in query else None, page=query.get("page", 1))
+
+
 @bp.get("/tasks")
 def tasks():
-    filters = forms.parse_overview_filters(request.args)
-    per_page = min(max(request.args.get("per_page", type=int) or current_app.config["PAGE_SIZE"], 1), MAX_PER_PAGE)
+    query = validation.query_values(LIST_TASKS_PARAMETERS)
+    filters = _list_filters(query)
+    per_page = query.get("per_page", current_app.config["PAGE_SIZE"])
     key = ("api_tasks", queries.visibility_key(g.api_user), astuple(filters), per_page)
     return jsonify(cache.cached(key, lambda: _task_list(filters, per_page)))
 
@@ -136,17 +136,16 @@ def _write_report(task: Task, period: ReportingPeriod, step):
 def save_report(task_id: int, period_id: int):
     """Save the report as a draft; fields left out keep their value."""
     task, period = _task_and_period(task_id, period_id)
-    body = _body()
-    version = schemas.expected_version(body)
+    body = validation.json_body("ReportWrite")
     data = schemas.report_input(body, schemas.current_input(reporting.find_report(task.id, period.id)))
     return _write_report(task, period, lambda: reporting.save_report(task, period, data, by=g.api_user,
-                                                                     expected_version=version))
+                                                                     expected_version=int(body["version"])))
 
 
 @bp.post("/tasks/<int:task_id>/reports/<int:period_id>/submit")
 def submit_report(task_id: int, period_id: int):
     task, period = _task_and_period(task_id, period_id)
-    version = schemas.expected_version(_body())
+    version = int(validation.json_body("VersionOnly")["version"])
     return _write_report(task, period, lambda: reporting.submit_report(task, period, by=g.api_user,
                                                                        expected_version=version))
 
@@ -155,12 +154,10 @@ def submit_report(task_id: int, period_id: int):
 def attach_evidence(task_id: int, period_id: int):
     """Attach files (multipart field `file`, repeatable) to the report; it must have been saved once."""
     task, period = _task_and_period(task_id, period_id)
+    files = validation.uploaded_files("EvidenceUpload")
     report = reporting.find_report(task.id, period.id)
     if report is None:
         raise WorkflowError(_("请先保存本期报送,再上传佐证材料"))
-    files = [f for f in request.files.getlist("file") if f and f.filename]
-    if not files:
-        raise schemas.BadInput(_("请用 multipart/form-data 的 file 字段上传文件"))
     stored = [evidence_service.attach_evidence(task, f.filename, f.stream, by=g.api_user, report=report)
               for f in files]
     db.session.commit()
@@ -188,14 +185,12 @@ def contribution(task_id: int, period_id: int):
 def save_contribution(task_id: int, period_id: int):
     """Save (and with "submit": true, hand to the lead department) the caller's department's contribution."""
     task, period = _task_and_period(task_id, period_id)
-    body = _body()
-    version = schemas.expected_version(body)
-    narrative, submit = body.get("narrative", ""), body.get("submit", False)
-    if not isinstance(narrative, str) or not isinstance(submit, bool):
-        raise schemas.BadInput(_("narrative 应为文本,submit 应为 true 或 false"))
+    body = validation.json_body("ContributionWrite")
+    current = reporting.find_contribution(task.id, period.id, g.api_user.department_id)
+    narrative = body.get("narrative", current.narrative if current else "")
     try:
-        saved = reporting.save_contribution(task, period, narrative, by=g.api_user, expected_version=version,
-                                            submit=submit)
+        saved = reporting.save_contribution(task, period, narrative, by=g.api_user,
+                                            expected_version=int(body["version"]), submit=body.get("submit", False))
         db.session.commit()
     except StaleRecord:
         db.session.rollback()
