@@ -24,7 +24,6 @@ def create_app(config: type | dict | None = None) -> Flask:
         static_folder=str(PROJECT_ROOT / "static"),
     )
     configure(app, config)
-    register_url_converters(app)
     register_extensions(app)
     register_blueprints(app)
     register_error_handlers(app)
@@ -114,12 +113,6 @@ def register_extensions(app: Flask) -> None:
         default_translation_directories=str(Path(__file__).parent / "translations"),
     )
 
-
-def register_url_converters(app: Flask) -> None:
-    """Before any route: every <int:…> in a URL, on pages and API alike, is an id the database can hold."""
-    from tracker.web import DatabaseIntConverter
-
-    app.url_map.converters["int"] = DatabaseIntConverter
 
 
 def register_blueprints(app: Flask) -> None:

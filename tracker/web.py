@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from flask import Flask, current_app, flash, jsonify, redirect, render_template, request, url_for
+from flask import Flask, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
 from flask_babel import get_locale
 from flask_babel import gettext as _
@@ -11,7 +11,6 @@ from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DataError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import BadRequest, HTTPException
-from werkzeug.routing import IntegerConverter
 
 from tracker.clock import to_local
 from tracker.database import MAX_ID
@@ -43,13 +42,12 @@ def error_messages() -> dict[int, str]:
     }
 
 
-class DatabaseIntConverter(IntegerConverter):
-    """<int:…> matches 1 … the largest id a database integer holds; anything longer is a 404, not a query
-    the database refuses (PostgreSQL: "integer out of range")."""
-
-    def __init__(self, url_map, **kwargs):
-        kwargs.setdefault("max", MAX_ID)
-        super().__init__(url_map, **kwargs)
+def ids_in_range(_endpoint, values):
+    """An <int:…> id larger than a database integer holds names nothing: 404, not a query the database
+    refuses (PostgreSQL: "integer out of range"). Checked after matching, not by the converter: a
+    converter's refusal makes Werkzeug answer 405 for a path another method's rule matched."""
+    if values and any(isinstance(value, int) and value > MAX_ID for value in values.values()):
+        abort(404)
 
 
 class NumberOutOfRange(BadRequest):
@@ -57,6 +55,7 @@ class NumberOutOfRange(BadRequest):
 
 
 def install_web_hooks(app: Flask) -> None:
+    app.url_value_preprocessor(ids_in_range)
     app.after_request(set_security_headers)
     app.register_error_handler(HTTPException, render_http_error)
     app.register_error_handler(DataError, render_data_error)
