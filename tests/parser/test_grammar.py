@@ -81,6 +81,25 @@ def test_a_bracket_of_words_that_are_not_units_is_no_tag():
     assert units("推进改革(试点先行,逐步推开)。") == (None, [])
 
 
+def test_a_bracket_of_units_alone_ending_a_sentence_names_them_first_listed_leading():
+    found = parse_responsibility("修缮一批小型水库。(县水利局、县财政局)")
+    assert (found.lead, found.co, found.first_listed) == ("县水利局", ["县财政局"], True)
+    assert units("提高补助标准。(县医疗保障局)\n") == ("县医疗保障局", [])
+
+
+@pytest.mark.parametrize("text", ["建设一批平台(国家级实验室、省级研究院)。", "覆盖全部乡镇(县区)内的村庄。",
+                                  "推进“一网通办”(以下简称示范区)。"])
+def test_a_bracket_of_names_that_need_not_be_bodies_is_no_tag(text):
+    assert units(text) == (None, [])
+
+
+@pytest.mark.parametrize("cut, lead", [("(县政府办公室、县", "县政府办公室"), ("(县水利局牵头,县", "县水利局"),
+                                       ("(县水利局、县财政局牵头,各乡", "县水利局")])
+def test_a_tag_cut_off_by_the_copy_still_names_its_lead_and_says_it_is_open(cut, lead):
+    task = parse_plan(f"(一)修缮水库。加固坝体。{cut}").tasks[0]
+    assert task.lead == lead and "unclosed_clause" in task.doubts
+
+
 @pytest.mark.parametrize("name", ["县水利局", "省发展改革委", "市政府办公室", "人民银行某某支行", "某某海关", "区管委会",
                                   "县融媒体中心", "各乡镇人民政府", "领导小组办公室", "招商工作专班", "各成员单位"])
 def test_unit_names_by_their_shape(name):
@@ -172,6 +191,14 @@ def test_a_tag_after_the_last_sub_measure_is_its_task_s():
     parsed = parse_plan(text)
     assert [(t.number, t.parent, t.lead) for t in parsed.tasks] == [
         ("(二)", None, "县水利局"), ("1", "(二)", "县水利局"), ("2", "(二)", "县水利局")]
+
+
+def test_items_with_tags_of_their_own_make_their_heading_a_section_whose_tag_they_inherit():
+    parsed = parse_plan("一、水利建设(由县水利局牵头实施)\n县财政今年安排500万元。\n1.修缮水库。加固坝体。(责任单位:县水利局、各乡镇)"
+                        "\n2.整治河道。清理淤泥。")
+    assert [s.number for s in parsed.sections] == ["一"]
+    assert [(t.number, t.lead, t.co, t.parent) for t in parsed.tasks] == [
+        ("1", "县水利局", ["各乡镇"], None), ("2", "县水利局", [], None)]
 
 
 def test_a_heading_naming_its_lead_is_a_section_its_items_inherit():

@@ -98,7 +98,9 @@ def _read_nodes(plan: ParsedPlan, outline: Outline, normalised: Normalised) -> d
     task_nodes: dict[int, Task] = {}
     for node in nodes:
         responsibility = own[id(node)]
-        if not _is_task(node, responsibility, id(node) in lifted or _has_body(node)):
+        children_tagged = any(not own[id(child)].is_empty for child in node.children)
+        says_what_to_do = id(node) in lifted or _has_body(node) and not children_tagged
+        if not _is_task(node, responsibility, says_what_to_do):
             plan.sections.append(Section(node.number, node.title, len(node.path), node.path,
                                          _text(node, normalised, TASK_TEXT + ("year",)), node.is_preamble))
             carried = _unique(carried + responsibility.carried)
@@ -118,7 +120,11 @@ def _read_nodes(plan: ParsedPlan, outline: Outline, normalised: Normalised) -> d
 
 
 def _is_task(node: Node, responsibility: Responsibility, says_what_to_do: bool) -> bool:
-    """A leaf outside the preamble; or a node that says what to do, with its own tag, above sub-measures."""
+    """A leaf outside the preamble; or a node that says what to do, with its own tag, above sub-measures.
+
+    Sub-measures with tags of their own make their parent a section whose tag they inherit when
+    they name no unit ("一、科技创新政策(由市科技局牵头实施)" over "1.…(责任单位:市科技局)").
+    """
     if is_task(node):
         return True
     return (says_what_to_do and bool(node.children) and not node.is_preamble and node.style not in SECTION_STYLES | SUB_MEASURE_STYLES

@@ -1,6 +1,6 @@
 """Text as copied from the web → clean simplified paragraphs, each keeping its unconverted original.
 
-Repairs, in order: odd characters; an archiver's header and the site's chrome around the text
+Repairs, in order: odd characters and pinyin glosses; an archiver's header and the site's chrome around the text
 (breadcrumbs, share buttons, 来源/附件下载); a page dumped on one line split back into its paragraphs;
 spaces inside words (PDF copies); dates that lost 年/月 and document numbers that lost 〕; web-page
 boilerplate lines; page-break markers cut into sentences ("实\\n\\n2、施产业…"); lines broken inside a
@@ -108,7 +108,7 @@ class Normalised:
 
 def normalise(text: str) -> Normalised:
     warnings: list[ParseWarning] = []
-    text = clean_characters(text)
+    text = drop_pinyin(clean_characters(text))
     is_traditional = looks_traditional(text)
     head, text = split_archive_header(text)
     lines = [close_word_gaps(line.strip()) for raw in text.split("\n")
@@ -191,6 +191,15 @@ def clean_characters(text: str) -> str:
     """Line ends, invisible characters, odd spaces and full-width digits and letters made plain."""
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n").replace("\u2029", "\n")
     return text.translate(_INVISIBLE).translate(_SPACES).translate(_WIDTH)
+
+
+# Mirror sites gloss characters with their pinyin: "報(bào)告" is 報告. Only a tone-marked syllable
+# counts, so "(a)" or "(PM2.5)" stay.
+_PINYIN_GLOSS = re.compile(r"(?<=[\u3400-\u9fff])\([a-zü]*[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ][a-zü]*\)")
+
+
+def drop_pinyin(text: str) -> str:
+    return _PINYIN_GLOSS.sub("", text)
 
 
 def close_word_gaps(line: str) -> str:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from tracker.plans.parser.units import is_unit_name
+from tracker.plans.parser.units import is_body_name, is_unit_name
 
 LEAD_LABELS = ("责任单位", "责任部门", "牵头单位", "牵头部门", "责任主体", "主责单位", "负责单位", "牵头")
 LEAD_LABELS += ("主办单位", "主办", "牵头领导")
@@ -58,7 +58,12 @@ SHARED_VERB = re.compile(r"(?:按|按照|根据)?(?:各自)?(?:职责分工|职�
 WITH_VERB = re.compile(r"会同")
 VERB_CLAUSE = re.compile(rf"[{re.escape(OPENERS)}]([^{re.escape(OPENERS)}]{{2,200}}?(?:牵头|负责|配合|参与|落实|会同|协助)[^{re.escape(OPENERS)}]{{0,80}}?)[)）】\]〕］]")
 # A sentence that is only units and a verb: "由市发展改革委牵头。" "各地区、各部门负责。" "县示范区管委会牵头工作(8项)".
-VERB_SENTENCE = re.compile(r"(?:^|(?<=[。;；\n]))\s*由?([^。;；\n]{2,120}?(?:牵头|负责|配合|参与)[^。;；\n]{0,40})(?=[。;；\n]|$)")
+VERB_SENTENCE = re.compile(rf"(?:^|(?<=[。;；\n]))\s*由?(?![{re.escape(OPENERS)}])([^。;；\n]{{2,120}}?(?:牵头|负责|配合|参与)[^。;；\n]{{0,40}})(?=[。;；\n]|$)")
+_CLOSERS = ")）】]〕］"
+# A bracket ending a sentence with nothing but units in it: "(市人社局、市财政局)"; or one a cut left
+# open at the very end ("(市政府办公室、市").
+BARE_BRACKET = re.compile(rf"[{re.escape(OPENERS)}]([^{re.escape(OPENERS + _CLOSERS)}]{{2,160}}?)"
+                          rf"(?:[{re.escape(_CLOSERS)}](?=\s*(?:[。;；\n]|$))|\s*$)")
 SUFFIX_SHARED = re.compile(r"^各?[省市县区州旗]{1,2}$")
 SHARED_SUFFIX = re.compile(r"(?:人民政府|政府|党委和政府|党委|管委会)$")
 
@@ -91,7 +96,12 @@ class Clause:
     start: int
     end: int
     is_unclosed: bool = False
-    is_labelled: bool = True
+    # How it names them: "label" (牵头单位:…), "verb" (甲牵头,乙配合) or "bare" (甲、乙).
+    form: str = "label"
+
+    @property
+    def is_labelled(self) -> bool:
+        return self.form == "label"
 
 
 def find_clauses(text: str) -> list[tuple[str, bool]]:
@@ -102,7 +112,7 @@ def find_clauses(text: str) -> list[tuple[str, bool]]:
 def _clauses(text: str) -> list[Clause]:
     clauses = _labelled_clauses(text)
     taken = [(clause.start, clause.end) for clause in clauses]
-    for clause in _verb_clauses(text):
+    for clause in _verb_clauses(text) + _bare_clauses(text):
         if not any(start <= clause.start < end or clause.start <= start < clause.end for start, end in taken):
             clauses.append(clause)
             taken.append((clause.start, clause.end))
@@ -134,8 +144,41 @@ def _verb_clauses(text: str) -> list[Clause]:
         for match in pattern.finditer(text):
             content = match.group(1).strip()
             if _verb_parts(content):
-                found.append(Clause(content, match.start(), match.end(), is_labelled=False))
+                found.append(Clause(content, match.start(), match.end(), form="verb"))
+    for clause in _unclosed_at_end(text):
+        if _verb_parts(clause.content):
+            found.append(clause)
     return found
+
+
+def _bare_clauses(text: str) -> list[Clause]:
+    """Brackets of units alone ending a sentence, the first unit a public body's name."""
+    found = []
+    for match in BARE_BRACKET.finditer(text):
+        is_unclosed = match.group(0)[-1] not in _CLOSERS
+        content = _cut_fragment(match.group(1).strip()) if is_unclosed else match.group(1).strip()
+        names = [name for group in _groups(content) for name in split_units(group)]
+        if names and is_body_name(names[0]) and all(map(is_unit_name, names)):
+            found.append(Clause(content, match.start(), match.end(), is_unclosed, form="bare"))
+    return found
+
+
+def _unclosed_at_end(text: str) -> list[Clause]:
+    """A bracket the copy's cut left open ("(市发展改革委牵头,市"): its content up to the last whole unit."""
+    match = BARE_BRACKET.search(text)
+    while match is not None and match.group(0)[-1] in _CLOSERS:
+        match = BARE_BRACKET.search(text, match.end())
+    if match is None:
+        return []
+    return [Clause(_cut_fragment(match.group(1).strip()), match.start(), match.end(), True, form="verb")]
+
+
+def _cut_fragment(content: str) -> str:
+    """The list without the piece the cut broke off ("市政府办公室、市" → "市政府办公室")."""
+    pieces = re.split(r"([、,，;；])", content)
+    if len(pieces) > 1 and not is_unit_name(pieces[-1].strip()):
+        return "".join(pieces[:-2])
+    return content
 
 
 def _closing_bracket(text: str, start: int) -> tuple[int, bool]:
@@ -163,7 +206,7 @@ def parse_responsibility(text: str, first_leads: bool = False) -> Responsibility
     for clause in _clauses(text):
         result.is_unclosed |= clause.is_unclosed
         result.spans.append((clause.start, clause.end))
-        parts = _labelled_parts(clause.content) if clause.is_labelled else _verb_parts(clause.content)
+        parts = {"label": _labelled_parts, "verb": _verb_parts}.get(clause.form, _bare_parts)(clause.content)
         for role, content in parts:
             for group in _groups(content):
                 included = INCLUDED.search(group)
@@ -222,6 +265,10 @@ def _verb_parts(content: str) -> list[tuple[str, str]]:
             return []
         parts.append((role, group))
     return parts
+
+
+def _bare_parts(content: str) -> list[tuple[str, str]]:
+    return [("responsible", group) for group in _groups(content)]
 
 
 def _verb_role(group: str) -> tuple[str, str] | None:

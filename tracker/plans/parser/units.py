@@ -25,6 +25,18 @@ VERBISH = re.compile(r"(?:加强|推进|推动|建立|完善|落实|开展|实�
                      r"|引导|鼓励|动员|发动|带动|促进|确保|要求)")
 
 
+# Endings only a public body has; a name with one of these, or with a level's prefix, is no building.
+BODY_SUFFIXES = ("局", "委", "办", "厅", "部", "署", "政府", "管委会", "办公室", "委员会", "中心", "专班", "领导小组", "指挥部",
+                 "海关", "支行", "分行", "街道", "街办", "乡镇", "法院", "检察院", "联", "总工会", "团委")
+
+
+def is_body_name(name: str) -> bool:
+    """A unit name that can only be a public body: a level's prefix (省市县区) or a body's ending."""
+    plain = _QUALIFIER.sub("", name.strip())
+    return is_unit_name(name) and (plain[0] in "省市县区州" and len(plain) >= 3 or plain.startswith(ROLE_START)
+                                   or plain.endswith(BODY_SUFFIXES))
+
+
 def is_unit_name(name: str) -> bool:
     """Whether `name` looks like a government body or a role ("各乡镇"), by its ending."""
     name = _QUALIFIER.sub("", name.strip())
