@@ -193,6 +193,22 @@ def test_a_tag_after_the_last_sub_measure_is_its_task_s():
         ("(二)", None, "县水利局"), ("1", "(二)", "县水利局"), ("2", "(二)", "县水利局")]
 
 
+def test_tagged_sentences_inside_an_item_are_its_child_items():
+    parsed = parse_plan("(三)加强水利建设。修缮小型水库20座,加固坝体(县水利局牵头,县财政局配合)。"
+                        "整治河道10公里(县生态环境局牵头)。清理淤泥。")
+    assert [(t.number, t.parent, t.title, t.lead, t.co) for t in parsed.tasks] == [
+        ("(三)", None, "加强水利建设", "县水利局", ["县生态环境局", "县财政局"]),
+        ("(三)-1", "(三)", "修缮小型水库20座", "县水利局", ["县财政局"]),
+        ("(三)-2", "(三)", "整治河道10公里", "县生态环境局", [])]
+    assert parsed.tasks[2].text == "整治河道10公里(县生态环境局牵头)。清理淤泥。"
+    assert [t.value for d in parsed.tasks[1].deliverables for t in d.targets] == []
+
+
+def test_one_tag_written_over_two_lines_makes_no_child_items():
+    parsed = parse_plan("1.地区生产总值增长6%左右。\n牵头单位:县发改局\n责任单位:县统计局,各乡镇")
+    assert [(t.number, t.lead, t.co) for t in parsed.tasks] == [("1", "县发改局", ["县统计局", "各乡镇"])]
+
+
 def test_items_with_tags_of_their_own_make_their_heading_a_section_whose_tag_they_inherit():
     parsed = parse_plan("一、水利建设(由县水利局牵头实施)\n县财政今年安排500万元。\n1.修缮水库。加固坝体。(责任单位:县水利局、各乡镇)"
                         "\n2.整治河道。清理淤泥。")

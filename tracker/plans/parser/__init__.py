@@ -14,7 +14,7 @@ from tracker.plans.parser.model import ParsedPlan, ParseWarning, Section, Task, 
 from tracker.plans.parser.normalise import Normalised, normalise
 from tracker.plans.parser.numbering import SECTION_STYLES, Node, Outline, build_outline, is_task
 from tracker.plans.parser.reading import PlanFileError, read_plan_bytes
-from tracker.plans.parser.responsibility import FIRST_LEADS, Responsibility, is_group, parse_responsibility
+from tracker.plans.parser.responsibility import FIRST_LEADS, Responsibility, is_group, parse_responsibility, tagged_sentences
 from tracker.plans.parser.units import is_unit_name
 
 __all__ = ["ParsedPlan", "PlanFileError", "parse_plan", "read_plan_bytes"]
@@ -113,9 +113,11 @@ def _read_nodes(plan: ParsedPlan, outline: Outline, normalised: Normalised) -> d
         carried = _unique(carried + responsibility.carried)
         task = _task(node, normalised, responsibility, carried)
         task.parent = next((task_nodes[id(ancestor)].number for ancestor in _lineage(node.parent) if id(ancestor) in task_nodes), None)
-        _judge(task, node, responsibility, texts[id(node)], source)
+        _judge(task, responsibility, texts[id(node)], source, node)
         plan.tasks.append(task)
         task_nodes[id(node)] = task
+        if not node.children:
+            plan.tasks.extend(_sentence_items(task, first_leads, carried))
     return task_nodes
 
 
@@ -190,13 +192,19 @@ def _inherited(node: Node, responsibilities: dict[int, Responsibility]) -> Respo
 def _task(node: Node, normalised: Normalised, responsibility: Responsibility, carried: list[str]) -> Task:
     text = _text(node, normalised, TASK_TEXT) or node.title
     year_lines = [normalised.paragraphs[part.paragraph].text[part.start:part.end] for part in node.parts if part.kind == "year"]
+    return _new_task(node.number, node.path, node.title, text, _text(node, normalised, TASK_TEXT, original=True) or text,
+                     responsibility, carried, year_lines)
+
+
+def _new_task(number: str, path: list[str], title: str, text: str, text_original: str, responsibility: Responsibility,
+              carried: list[str], year_lines: list[str]) -> Task:
     co = [unit for unit in _unique(responsibility.co + carried) if unit != responsibility.lead]
     task = Task(
-        number=node.number,
-        path=node.path,
-        title=node.title,
+        number=number,
+        path=path,
+        title=title,
         text=text,
-        text_original=_text(node, normalised, TASK_TEXT, original=True) or text,
+        text_original=text_original,
         lead=responsibility.lead,
         co=co,
         groups=[unit for unit in [responsibility.lead, *co] if unit and is_group(unit)],
@@ -209,14 +217,26 @@ def _task(node: Node, normalised: Normalised, responsibility: Responsibility, ca
     return task
 
 
+def _sentence_items(task: Task, first_leads: bool, carried: list[str]) -> list[Task]:
+    """Sentences of one item that carry tags of their own are its child items, numbered 1, 2… under it."""
+    items = []
+    for index, (run, title, responsibility) in enumerate(tagged_sentences(task.text, first_leads), 1):
+        item = _new_task(f"{task.number}-{index}", task.path + [str(index)], title, run, run, responsibility, carried, [])
+        item.parent = task.number
+        _judge(item, responsibility, run, "own")
+        items.append(item)
+    return items
+
+
 DOUBT_WEIGHTS = {"no_lead": 0.5, "maybe_heading": 0.3, "unknown_unit": 0.2, "unclosed_clause": 0.2,
                  "first_listed_lead": 0.15, "inherited_lead": 0.1}
 
 
-def _judge(task: Task, node: Node, responsibility: Responsibility, text: str, source: str) -> None:
+def _judge(task: Task, responsibility: Responsibility, text: str, source: str, node: Node | None = None) -> None:
     """Say where the units were read and what the office should check, most doubtful first."""
     clauses = [text[start:end] for start, end in responsibility.spans] if source == "own" else []
-    task.source = {"sentence": _first_sentence(task.text), "units": "".join(clauses) or node.units_text or None,
+    units_text = node.units_text if node else ""
+    task.source = {"sentence": _first_sentence(task.text), "units": "".join(clauses) or units_text or None,
                    "units_from": source if not responsibility.is_empty else None}
     doubts = []
     if task.lead is None:
@@ -229,7 +249,8 @@ def _judge(task: Task, node: Node, responsibility: Responsibility, text: str, so
         doubts.append("inherited_lead")
     if responsibility.is_unclosed:
         doubts.append("unclosed_clause")
-    if not node.children and task.text.strip("。 ") == task.title and responsibility.is_empty and not task.deliverables:
+    has_children = bool(node and node.children)
+    if not has_children and task.text.strip("。 ") == task.title and responsibility.is_empty and not task.deliverables:
         doubts.append("maybe_heading")
     task.doubts = doubts
     task.confidence = round(max(0.05, 1 - sum(DOUBT_WEIGHTS[doubt] for doubt in doubts)), 2)

@@ -227,6 +227,41 @@ def parse_responsibility(text: str, first_leads: bool = False) -> Responsibility
     return result
 
 
+# The least text a sentence needs before its tag to be an item of its own (not a tag split over lines).
+ITEM_TEXT = 4
+_SENTENCE_END = re.compile(r"\s*[。;；!?！？]?")
+
+
+def tagged_sentences(text: str, first_leads: bool = False) -> list[tuple[str, str, Responsibility]]:
+    """An item whose sentences carry tags of their own ("修缮水库(甲牵头)。整治河道(乙牵头)。"): each run
+    of sentences up to and with its tag, the run's words before the tag, and the units the tag names.
+    Nothing unless two tags or more each close a run of words; words after the last tag join its run."""
+    clauses = _clauses(text)
+    runs: list[tuple[str, str, Responsibility]] = []
+    start = 0
+    for clause in clauses:
+        words = text[start:clause.start]
+        if len(re.sub(r"\W", "", words)) < ITEM_TEXT:
+            return []
+        end = _SENTENCE_END.match(text, clause.end).end()
+        run = text[start:end]
+        runs.append((run, words, parse_responsibility(run, first_leads)))
+        start = end
+    if len(runs) < 2:
+        return []
+    rest = text[start:]
+    if rest.strip():
+        run, words, responsibility = runs[-1]
+        runs[-1] = (run + rest, words, responsibility)
+    return [(run.strip(), _title(words), responsibility) for run, words, responsibility in runs]
+
+
+def _title(words: str) -> str:
+    """A sentence item's heading: the first clause of the sentence its tag closes, at most 40 characters."""
+    sentence = [part for part in re.split(r"[。;；!?！？]", words) if part.strip()][-1]
+    return re.split(r"[,，:：]", sentence.strip(), maxsplit=1)[0][:40]
+
+
 def _groups(content: str) -> list[str]:
     """Comma-separated lists within a clause, brackets kept whole: "各县(市、区)人民政府" is one name."""
     groups, depth, current = [], 0, []
