@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 
 from tracker.plans.parser.deliverables import month_deliverables, plan_targets, plan_years, scope_year, task_deliverables
+from tracker.plans.parser.flat_tables import rebuild_tables
 from tracker.plans.parser.indicators import parse_table
 from tracker.plans.parser.metadata import find_doc_number, find_issuer, find_publish_year, find_title
 from tracker.plans.parser.model import ParsedPlan, ParseWarning, Section, Task, Target
@@ -22,6 +23,7 @@ __all__ = ["ParsedPlan", "PlanFileError", "parse_plan", "read_plan_bytes"]
 
 def parse_plan(text: str, filename: str | None = None) -> ParsedPlan:
     normalised = normalise(text)
+    normalised.paragraphs = rebuild_tables(normalised.paragraphs)
     outline = build_outline([paragraph.text for paragraph in normalised.paragraphs])
     lines = normalised.all_lines
     plan = ParsedPlan(

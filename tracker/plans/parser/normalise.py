@@ -85,6 +85,15 @@ class Paragraph:
         shifted = [(a + shift_text, b + shift_text, c + shift_original, d + shift_original) for a, b, c, d in other.pieces]
         return Paragraph(self.text + other.text, self.original + other.original, self.pieces + shifted)
 
+    def span(self, start: int, end: int) -> Paragraph:
+        """The paragraph's text[start:end], with the original it came from."""
+        if self.text == self.original:
+            return Paragraph.plain(self.text[start:end])
+        original_start, original_end = self._to_original(start), self._to_original(end)
+        pieces = [(max(a, start) - start, min(b, end) - start, max(c, original_start) - original_start,
+                   min(d, original_end) - original_start) for a, b, c, d in self.pieces if b > start and a < end]
+        return Paragraph(self.text[start:end], self.original[original_start:original_end], pieces)
+
     def without_prefix(self, length: int) -> Paragraph:
         original_length = self._to_original(length)
         pieces = [
@@ -181,7 +190,15 @@ def split_dumped_line(line: str) -> list[str]:
     # A PDF copy's spaces fall inside words, every few dozen characters; a page's fall between paragraphs.
     if len(line) < DUMPED_LINE_LENGTH or gaps < 2 or len(line) / gaps < PARAGRAPH_GAP_SPACING:
         return [line]
-    return _PARAGRAPH_GAP.split(line)
+    pieces: list[str] = []
+    for piece in _PARAGRAPH_GAP.split(line):
+        # A label spread over its table cell ("工 作 任 务") is one word, not four paragraphs.
+        if pieces and (len(piece) == 1 or last_length == 1):
+            pieces[-1] += piece
+        else:
+            pieces.append(piece)
+        last_length = len(piece)
+    return pieces
 
 
 _PREVIEW_CUT = re.compile(r"免费预览|展开阅读全文|剩余\d*页未读|下载后查看完整|阅读全文")
