@@ -9,7 +9,6 @@ import functools
 import html
 import re
 
-
 from tests.samples import REAL_PLANS
 from tracker.plans.parser import parse_plan, read_plan_bytes
 
