@@ -162,6 +162,24 @@ def test_a_page_dumped_on_one_line_is_split_where_its_paragraphs_were():
     assert not any("QQ空间" in text or "附件下载" in text for text in texts)
 
 
+def test_items_run_on_after_a_colon_are_read():
+    assert [t.title for t in parse_plan("现将工作要点明确如下:一、修缮水库。加固坝体。二、整治河道。清理淤泥。").tasks] == [
+        "修缮水库", "整治河道"]
+
+
+def test_a_text_and_the_task_table_breaking_it_down_in_one_file_the_rows_are_the_tasks():
+    rows = [f"{n} | {task} | {unit} |" for n, (task, unit) in enumerate(
+        [("加固坝体", "县水利局"), ("疏浚渠道", "县水利局"), ("清理淤泥", "县住建局"), ("修复岸坡", "县林业局"),
+         ("建设步道", "县文旅局")], 1)]
+    text = "\n".join(["某县2024年水利工作要点", "一、修缮水库。加固坝体,疏浚渠道。", "二、整治河道。清理淤泥,修复岸坡,建设步道。",
+                      "附件:分工表", "序号 | 工作任务 | 牵头单位 |", *rows])
+    parsed = parse_plan(text)
+    assert [(t.number, t.lead) for t in parsed.tasks] == [("1", "县水利局"), ("2", "县水利局"), ("3", "县住建局"),
+                                                         ("4", "县林业局"), ("5", "县文旅局")]
+    assert [(s.number, s.is_preamble) for s in parsed.sections] == [("一", True), ("二", True)]
+    assert parsed.tasks[0].path == ["1"]
+
+
 def test_the_notice_in_front_of_a_plan_is_not_tasks():
     text = ("各乡镇人民政府,县直各单位:\n现将《某县水利三年行动方案》印发给你们,请认真贯彻落实。\n"
             "一、提高认识。各单位要高度重视。\n二、加强督查。县政府督查室要跟踪问效。\n某县人民政府办公室\n2023年3月1日\n"

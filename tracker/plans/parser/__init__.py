@@ -13,7 +13,7 @@ from tracker.plans.parser.indicators import parse_table
 from tracker.plans.parser.metadata import find_doc_number, find_issuer, find_publish_year, find_title
 from tracker.plans.parser.model import ParsedPlan, ParseWarning, Section, Task, Target
 from tracker.plans.parser.normalise import Normalised, normalise
-from tracker.plans.parser.numbering import SECTION_STYLES, Node, Outline, build_outline, is_task
+from tracker.plans.parser.numbering import SECTION_STYLES, TABLE_STYLES, Node, Outline, build_outline, is_task
 from tracker.plans.parser.reading import PlanFileError, read_plan_bytes
 from tracker.plans.parser.responsibility import FIRST_LEADS, Responsibility, is_group, parse_responsibility, tagged_sentences
 from tracker.plans.parser.units import is_unit_name
@@ -96,6 +96,7 @@ def _read_nodes(plan: ParsedPlan, outline: Outline, normalised: Normalised) -> d
     lifted = _lift_closing_tags(nodes, own, texts)
     _unmark_tagged_goals(nodes, own)
     _mark_untagged_safeguards(nodes, own)
+    _mark_text_a_table_breaks_down(nodes, own)
     carried: list[str] = []
     task_nodes: dict[int, Task] = {}
     for node in nodes:
@@ -178,6 +179,21 @@ def _mark_untagged_safeguards(nodes: list[Node], own: dict[int, Responsibility])
         if SAFEGUARDS.match(node.title) and all(own[id(below)].is_empty for below in node.walk()):
             for below in node.walk():
                 below.is_preamble = True
+
+
+# Rows with units a task table needs before the text around it counts as the plan it breaks down.
+TABLE_ROWS = 5
+
+
+def _mark_text_a_table_breaks_down(nodes: list[Node], own: dict[int, Responsibility]) -> None:
+    """A notice's text and its 分工表 in one file: where the table's rows name their units and the
+    numbered items of the text name none, the items are the plan the table breaks down, not tasks."""
+    rows = sum(1 for node in nodes if node.style == "table_row" and not own[id(node)].is_empty)
+    untagged = [node for node in nodes if is_task(node) and node.style not in TABLE_STYLES and own[id(node)].is_empty
+                and _inherited(node, own) is None]
+    if rows >= TABLE_ROWS and rows >= len(untagged):
+        for node in untagged:
+            node.is_preamble = True
 
 
 def _inherited(node: Node, responsibilities: dict[int, Responsibility]) -> Responsibility | None:

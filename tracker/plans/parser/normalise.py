@@ -120,9 +120,9 @@ def normalise(text: str) -> Normalised:
     text = drop_pinyin(clean_characters(text))
     is_traditional = looks_traditional(text)
     head, text = split_archive_header(text)
-    lines = [close_word_gaps(line.strip()) for raw in text.split("\n")
-             for dumped in split_dumped_line(strip_site_chrome(raw)) for line in split_signature(dumped)]
+    lines = [close_word_gaps(line.strip()) for raw in text.split("\n") for line in split_dumped_line(strip_site_chrome(raw))]
     lines, repaired = repair_dates(lines)
+    lines = [piece for line in lines for piece in split_signature(line)]
     if repaired:
         warnings.append(ParseWarning("dates_repaired", f"已补全 {repaired} 处缺少“年”“月”的日期(如“20221229日”→“2022年12月29日”),请核对。"))
     paragraphs = [to_simplified(line) if is_traditional else Paragraph.plain(line) for line in lines if line]

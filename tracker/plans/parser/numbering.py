@@ -34,7 +34,7 @@ START_MARKERS = [
 INLINE_STYLES = ("chapter", "section", "cn_paren", "cn", "arabic")
 _INLINE = re.compile("|".join(f"(?P<{style}>{pattern.pattern})" for style, pattern in START_MARKERS if style in INLINE_STYLES))
 _MARKER_BY_STYLE = dict(START_MARKERS)
-SENTENCE_END_BEFORE = "。!?！？)）"
+SENTENCE_END_BEFORE = "。!?！？)）:："
 SECTION_STYLES = {"chapter", "section"}
 # Items that are one paragraph (or one table row) and hold nothing below them.
 SINGLE_PARAGRAPH_STYLES = {"heading", "table_row"}
@@ -256,6 +256,9 @@ class _OutlineBuilder:
                 index += 1
                 continue
             if index in self.task_tables:
+                # An annex (附件) stands outside the sections of the text before it.
+                if any(re.match(r"附\s*件", text) for text in self.paragraphs[max(index - 2, 0):index]):
+                    del self.stack[1:]
                 self._add_task_table(self.task_tables[index])
                 index = self.task_tables[index].end
                 continue

@@ -93,6 +93,7 @@ def unit_run(text: str, start: int) -> list[tuple[int, int]]:
     return spans
 
 
+_SUFFIX_ENDINGS = frozenset(suffix[-1] for suffix in SUFFIXES)
 # Characters no name starts with: the words around names in running text.
 _NOT_NAME_START = "的了和与及等对把在为从向于是好将要应按由并或"
 
@@ -102,8 +103,8 @@ def _readings(text: str, start: int) -> list[int]:
     if start >= len(text) or not "\u4e00" <= text[start] <= "\u9fff" or text[start] in _NOT_NAME_START:
         return []
     return [end for end in range(start + 3, min(len(text), start + NAME_LIMIT) + 1)
-            if text[start:end].endswith(SUFFIXES) and is_unit_name(text[start:end]) and not VERBISH.match(text, end - 1)
-            and not _TWO_NAMES.search(text[start:end]) and not _SEPARATOR.search(text, start, end)]
+            if text[end - 1] in _SUFFIX_ENDINGS and text[start:end].endswith(SUFFIXES) and is_unit_name(text[start:end])
+            and not VERBISH.match(text, end - 1) and not _TWO_NAMES.search(text[start:end]) and not _SEPARATOR.search(text, start, end)]
 
 
 # A body's name with more written after it is two names run together ("区经发局区环土局", "管委会各级各部").
