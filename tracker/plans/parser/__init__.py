@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import re
 
-from tracker.plans.parser.deliverables import month_deliverables, plan_targets, plan_years, scope_year, task_deliverables
+from tracker.plans.parser.deadlines import scope_year
+from tracker.plans.parser.deliverables import date_one_year, plan_targets, plan_years, task_deliverables, without_yearless
 from tracker.plans.parser.flat_tables import rebuild_tables
 from tracker.plans.parser.indicators import parse_table
 from tracker.plans.parser.metadata import find_doc_number, find_issuer, find_publish_year, find_title
@@ -35,16 +36,21 @@ def parse_plan(text: str, filename: str | None = None) -> ParsedPlan:
         warnings=normalised.warnings + outline.warnings,
     )
     task_nodes = _read_nodes(plan, outline, normalised)
-    targets = _plan_targets(outline, normalised)
+    targets = _plan_targets(outline, normalised, task_nodes)
     deadline_years = [deliverable.year for task in plan.tasks for deliverable in task.deliverables
                       if deliverable.is_deadline] + [target.year for target in targets if target.year]
     plan.start_year, plan.end_year = plan_years(
         plan.title, [deliverable for task in plan.tasks for deliverable in task.deliverables],
-        deadline_years, find_publish_year(lines))
+        deadline_years, find_publish_year(lines), "" if plan.title not in (filename or "") else lines[0] if lines else "")
     plan.targets = [target for target in targets if not (target.year and plan.start_year and target.year < plan.start_year)]
+    for task in plan.tasks:
+        if plan.start_year is not None and plan.start_year == plan.end_year:
+            date_one_year(task.deliverables, plan.start_year)
+        else:
+            task.deliverables = without_yearless(task.deliverables)
     if plan.start_year is not None and plan.start_year == plan.end_year:
-        for task in plan.tasks:
-            task.deliverables += month_deliverables(task.text, plan.start_year)
+        for target in plan.targets:
+            target.year = target.year or plan.start_year
     plan.reading = _reading(normalised, outline, filename)
     _read_indicators(plan, outline, normalised, task_nodes)
     _finish_warnings(plan, normalised)
@@ -209,9 +215,15 @@ def _inherited(node: Node, responsibilities: dict[int, Responsibility]) -> Respo
 
 def _task(node: Node, normalised: Normalised, responsibility: Responsibility, carried: list[str]) -> Task:
     text = _text(node, normalised, TASK_TEXT) or node.title
-    year_lines = [normalised.paragraphs[part.paragraph].text[part.start:part.end] for part in node.parts if part.kind == "year"]
-    return _new_task(node.number, node.path, node.title, text, _text(node, normalised, TASK_TEXT, original=True) or text,
+    year_lines = _part_texts(node, normalised, "year")
+    task = _new_task(node.number, node.path, node.title, text, _text(node, normalised, TASK_TEXT, original=True) or text,
                      responsibility, carried, year_lines)
+    task.deliverables += task_deliverables("", [], _part_texts(node, normalised, "deadline"))
+    return task
+
+
+def _part_texts(node: Node, normalised: Normalised, kind: str) -> list[str]:
+    return [normalised.paragraphs[part.paragraph].text[part.start:part.end] for part in node.parts if part.kind == kind]
 
 
 def _new_task(number: str, path: list[str], title: str, text: str, text_original: str, responsibility: Responsibility,
@@ -279,11 +291,11 @@ def _first_sentence(text: str) -> str:
     return text[:match.end()] if match else text
 
 
-def _plan_targets(outline: Outline, normalised: Normalised) -> list[Target]:
-    """Targets stated outside the tasks: in the opening text and in the goals (发展目标)."""
+def _plan_targets(outline: Outline, normalised: Normalised, task_nodes: dict[int, Task]) -> list[Target]:
+    """Targets stated outside the tasks: in the opening text, the goals (发展目标) and the sections' own text."""
     targets: list[Target] = []
     for node in outline.root.walk():
-        if not (node is outline.root or node.is_preamble):
+        if id(node) in task_nodes:
             continue
         is_goal = any("目标" in ancestor.title for ancestor in _lineage(node))
         year, _ = scope_year(node.title)

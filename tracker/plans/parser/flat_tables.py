@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from tracker.plans.parser.deadlines import DEADLINE_CELL
 from tracker.plans.parser.normalise import Paragraph
 from tracker.plans.parser.numbering import START_MARKERS, cn_to_int
 from tracker.plans.parser.task_tables import ROLES
@@ -29,11 +30,6 @@ LABELS = (
 )
 _LABEL = "|".join(r"\s?".join(label) for label in sorted(LABELS, key=len, reverse=True))
 HEADER = re.compile(rf"(?:(?:{_LABEL})\s*){{3,}}")
-# A deadline as a table's cell writes it.
-DEADLINE = re.compile(
-    r"(?:(?:19|20)\d\d\s*年\s*)?\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?份?(?:底|末|中旬|上旬|下旬)?(?:前|之前|以前)?"
-    r"|(?:19|20)\d\d\s*年(?:底|末)?(?:前|之前|以前)?|全年|年底前|年内|长期坚持|持续推进|长期|持续|每月|每季度|每年|常态化"
-)
 # Words that follow a number that counts something, not a row: "5号", "3个".
 _COUNTED = "月年日号个项家人次批条种所座名%万亿元"
 # What closes a flattened table: its note, or the signature under it.
@@ -177,7 +173,7 @@ def _next_row(text: str, position: int, number: int, style: str | None, layout: 
 def _anchors(text: str, position: int, layout: _Layout):
     """Where a row's units stand, with the deadline written next to them when the header puts one there."""
     if layout.deadline_first:
-        for deadline in DEADLINE.finditer(text, position):
+        for deadline in DEADLINE_CELL.finditer(text, position):
             units = unit_run(text, deadline.end())
             if units:
                 yield deadline.start(), deadline.span(), units
@@ -188,7 +184,7 @@ def _anchors(text: str, position: int, layout: _Layout):
             continue
         units = unit_run(text, start)
         if units:
-            deadline = DEADLINE.match(text, units[-1][1]) if deadline_after else None
+            deadline = DEADLINE_CELL.match(text, units[-1][1]) if deadline_after else None
             yield start, deadline.span() if deadline else None, units
 
 

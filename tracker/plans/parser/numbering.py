@@ -79,7 +79,9 @@ class Part:
     paragraph: int
     start: int
     end: int
-    kind: str = "body"  # "title": the node's own heading line; "year": a deliverable line; "box": 专栏
+    # "title": the node's own heading line; "year": a deliverable line; "box": 专栏; "deadline": a
+    # task table's 完成时限 cell.
+    kind: str = "body"
 
 
 @dataclass
@@ -460,7 +462,7 @@ class _OutlineBuilder:
         skip = own.end() if own else 0
         node = Node("table_row", number, title=title_of(tasks[0].text[skip:]), units_text=units_clause(parts))
         node.parts = [Part(index, cell.start + (skip if cell is tasks[0] else 0), cell.end) for cell in tasks]
-        node.parts += [Part(index, cell.start, cell.end, "year") for cell in parts.get("deadline", []) if YEAR_LINE.match(cell.text)]
+        node.parts += [Part(index, cell.start, cell.end, "deadline") for cell in parts.get("deadline", [])]
         return node
 
     # After reading ------------------------------------------------------------------------------
