@@ -246,3 +246,10 @@ def test_targets_in_a_one_year_plan_s_goals_take_its_year():
     parsed = parse_plan("某县2024年工作要点\n一、主要目标\n全年新增城镇就业1万人以上,城镇调查失业率控制在5.5%以内。\n"
                         "二、重点任务\n(一)稳定就业。开展技能培训。(县人社局牵头)")
     assert [(t.value, t.year, t.bound) for t in parsed.targets] == [(10000, 2024, "min"), (5.5, 2024, "max")]
+
+
+def test_a_task_table_s_year_columns_are_each_year_s_deliverables():
+    text = "\n".join(["序号 | 重点任务 | 2024年目标 | 2025年目标 | 责任单位 |",
+                      "1 | 培育高新技术企业 | 新增50家 | 新增80家 | 县科技局 |", "2 | 建设污水管网 | 建成20公里 |  | 县住建局 |"])
+    assert [[(d.year, d.text, [(t.value, t.unit) for t in d.targets]) for d in task.deliverables] for task in parse_plan(text).tasks] == [
+        [(2024, "新增50家", [(50, "家")]), (2025, "新增80家", [(80, "家")])], [(2024, "建成20公里", [(20, "公里")])]]

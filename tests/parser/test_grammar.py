@@ -36,6 +36,16 @@ def test_every_way_of_naming_a_lead_and_its_partners(clause):
     assert units(f"修缮一批小型水库。{clause}") == ("县水利局", ["县财政局", "县林业局"])
 
 
+def test_labels_in_square_brackets_without_a_colon():
+    assert units("修缮一批小型水库。【牵头单位】县水利局【配合单位】县财政局、各乡镇") == ("县水利局", ["县财政局", "各乡镇"])
+
+
+@pytest.mark.parametrize("clause", ["(责任单位:县财政局、县水利局(牵头)、各乡镇)", "(县财政局、县水利局（牵头）、各乡镇)"])
+def test_a_unit_marked_as_lead_in_its_list_leads_wherever_it_stands(clause):
+    found = parse_responsibility(f"修缮一批小型水库。{clause}")
+    assert (found.lead, found.co, found.first_listed) == ("县水利局", ["县财政局", "各乡镇"], False)
+
+
 def test_a_sentence_of_units_and_a_verb_names_them():
     assert units("修缮一批小型水库。由县水利局牵头,各乡镇配合。") == ("县水利局", ["各乡镇"])
 

@@ -12,11 +12,12 @@ from tracker.plans.parser.deliverables import date_one_year, plan_targets, plan_
 from tracker.plans.parser.flat_tables import rebuild_tables
 from tracker.plans.parser.indicators import parse_table
 from tracker.plans.parser.metadata import find_doc_number, find_issuer, find_publish_year, find_title
-from tracker.plans.parser.model import ParsedPlan, ParseWarning, Section, Task, Target
+from tracker.plans.parser.model import Deliverable, ParsedPlan, ParseWarning, Section, Task, Target
 from tracker.plans.parser.normalise import Normalised, normalise
-from tracker.plans.parser.numbering import SECTION_STYLES, TABLE_STYLES, Node, Outline, build_outline, is_task
+from tracker.plans.parser.numbering import SECTION_STYLES, TABLE_STYLES, YEAR_COLUMN, Node, Outline, build_outline, is_task
 from tracker.plans.parser.reading import PlanFileError, read_plan_bytes
 from tracker.plans.parser.responsibility import FIRST_LEADS, Responsibility, is_group, parse_responsibility, tagged_sentences
+from tracker.plans.parser.targets import targets_in
 from tracker.plans.parser.units import is_unit_name
 
 __all__ = ["ParsedPlan", "PlanFileError", "parse_plan", "read_plan_bytes"]
@@ -219,6 +220,10 @@ def _task(node: Node, normalised: Normalised, responsibility: Responsibility, ca
     task = _new_task(node.number, node.path, node.title, text, _text(node, normalised, TASK_TEXT, original=True) or text,
                      responsibility, carried, year_lines)
     task.deliverables += task_deliverables("", [], _part_texts(node, normalised, "deadline"))
+    for part in node.parts:
+        if part.kind.startswith(YEAR_COLUMN):
+            year, cell = int(part.kind.removeprefix(YEAR_COLUMN)), normalised.paragraphs[part.paragraph].text[part.start:part.end]
+            task.deliverables.append(Deliverable(year, cell, targets_in(cell, year)))
     return task
 
 

@@ -463,6 +463,9 @@ class _OutlineBuilder:
         node = Node("table_row", number, title=title_of(tasks[0].text[skip:]), units_text=units_clause(parts))
         node.parts = [Part(index, cell.start + (skip if cell is tasks[0] else 0), cell.end) for cell in tasks]
         node.parts += [Part(index, cell.start, cell.end, "deadline") for cell in parts.get("deadline", [])]
+        row = cells(self.paragraphs[index])
+        node.parts += [Part(index, row[position].start, row[position].end, f"{YEAR_COLUMN}{year}")
+                       for position, year in _year_columns(self.paragraphs[table.start]) if position < len(row) and row[position].text]
         return node
 
     # After reading ------------------------------------------------------------------------------
@@ -499,6 +502,16 @@ def _row_heading(row: list[Cell]) -> tuple[str, re.Match] | None:
     texts = [cell.text for cell in row if cell.text]
     marker = match_start_marker(texts[0]) if len(texts) == 1 else None
     return marker if marker and marker[0] in HEADING_MARKERS else None
+
+
+# A column headed by a year ("2024年", "2025年目标") holds each row's work for that year.
+YEAR_COLUMN = "year_column:"
+_YEAR_HEADER = re.compile(r"^((?:19|20)\d\d)\s*年(?:度)?(?:目标|任务|工作)?(?:目标|任务)?$")
+
+
+def _year_columns(header: str) -> list[tuple[int, int]]:
+    return [(position, int(match.group(1))) for position, cell in enumerate(cells(header))
+            if (match := _YEAR_HEADER.match(re.sub(r"\s", "", cell.text)))]
 
 
 def _group_columns(table: TaskTable, grid: list[list[Cell]]) -> set[int]:

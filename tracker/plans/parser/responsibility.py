@@ -25,6 +25,9 @@ OPENERS = "(（【[〔［"
 CLOSERS = {"(": ")", "（": "）", "【": "】", "[": "]", "〔": "〕", "［": "］"}
 CLAUSE_OPEN = re.compile(rf"[{re.escape(OPENERS)}]\s*(?:{_LABEL})\s*[:：]")
 BARE_CLAUSE = re.compile(rf"(?:^|(?<=[。;；\n]))\s*(?:{_LABEL})\s*[:：]")
+BRACKETED_LABEL = re.compile(rf"【\s*({_LABEL})\s*】")
+# "县水利局(牵头)" in a list: the unit so marked leads, wherever it stands.
+LEAD_MARK = re.compile(r"\s*[(（](?:牵头|牵头单位|主责|主办)[)）]$")
 # A label is known by its colon; a PDF copy may have dropped the space before it ("市科技局配合:").
 LABELLED = re.compile(rf"[;；,，。\s]*({_LABEL})\s*[:：]\s*")
 
@@ -62,7 +65,7 @@ VERB_SENTENCE = re.compile(rf"(?:^|(?<=[。;；\n]))\s*由?(?![{re.escape(OPENER
 _CLOSERS = ")）】]〕］"
 # A bracket ending a sentence with nothing but units in it: "(市人社局、市财政局)"; or one a cut left
 # open at the very end ("(市政府办公室、市").
-BARE_BRACKET = re.compile(rf"[{re.escape(OPENERS)}]([^{re.escape(OPENERS + _CLOSERS)}]{{2,160}}?)"
+BARE_BRACKET = re.compile(rf"[{re.escape(OPENERS)}]((?:[^{re.escape(OPENERS + _CLOSERS)}]|[(（][^()（）]{{1,8}}[)）]){{2,160}}?)"
                           rf"(?:[{re.escape(_CLOSERS)}](?=\s*(?:[。;；\n]|$))|\s*$)")
 SUFFIX_SHARED = re.compile(r"^各?[省市县区州旗]{1,2}$")
 SHARED_SUFFIX = re.compile(r"(?:人民政府|政府|党委和政府|党委|管委会)$")
@@ -110,6 +113,8 @@ def find_clauses(text: str) -> list[tuple[str, bool]]:
 
 
 def _clauses(text: str) -> list[Clause]:
+    # "【牵头单位】甲【配合单位】乙" reads as "牵头单位:甲 配合单位:乙"; the length is kept for the spans.
+    text = BRACKETED_LABEL.sub(lambda match: f" {match.group(1)}：", text)
     clauses = _labelled_clauses(text)
     taken = [(clause.start, clause.end) for clause in clauses]
     for clause in _verb_clauses(text) + _bare_clauses(text):
@@ -216,7 +221,12 @@ def parse_responsibility(text: str, first_leads: bool = False) -> Responsibility
                     if CARRY_FORWARD.search(clause.content):
                         result.carried.extend(named)
                     continue
-                {"lead": leads, "co": co_units}.get(role, responsible).extend(split_units(group))
+                for name in split_units(group):
+                    marked = LEAD_MARK.search(name)
+                    if marked:
+                        leads.append(name[:marked.start()])
+                    else:
+                        {"lead": leads, "co": co_units}.get(role, responsible).append(name)
     ordered = _unique(leads + responsible + co_units)
     if ordered:
         result.lead = ordered[0]
