@@ -31,9 +31,18 @@ def tasks(text: str) -> list[tuple]:
     "(由县水利局牵头,县财政局、县林业局参与)",
     "(县水利局会同县财政局、县林业局负责)",
     "(县水利局牵头负责,县财政局、县林业局按职责分工负责)",
+    "(县水利局主办,县财政局、县林业局协办)",
 ])
 def test_every_way_of_naming_a_lead_and_its_partners(clause):
     assert units(f"修缮一批小型水库。{clause}") == ("县水利局", ["县财政局", "县林业局"])
+
+
+def test_joint_hosts_the_first_leads():
+    assert units("稳定经济增长。(县发改委、县财政局主办)") == ("县发改委", ["县财政局"])
+
+
+def test_a_name_with_its_other_name_in_angle_brackets():
+    assert units("加强创新载体建设。(新区科技和人才局〈区科技局〉牵头)") == ("新区科技和人才局〈区科技局〉", [])
 
 
 def test_labels_in_square_brackets_without_a_colon():

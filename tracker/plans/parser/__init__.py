@@ -307,7 +307,7 @@ def _plan_targets(outline: Outline, normalised: Normalised, task_nodes: dict[int
         for part in node.parts:
             if part.kind != "box":
                 paragraph = normalised.paragraphs[part.paragraph].text[part.start:part.end]
-                targets.extend(plan_targets(paragraph, year, is_goal))
+                targets.extend(plan_targets(paragraph, year, is_goal, committed=not node.is_preamble and node is not outline.root))
     unique = {(target.name, target.value, target.unit, target.year): target for target in reversed(targets)}
     return [target for target in targets if unique.get((target.name, target.value, target.unit, target.year)) is target]
 

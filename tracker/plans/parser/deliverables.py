@@ -96,11 +96,12 @@ def _sentence_deliverables(sentence: str) -> list[Deliverable]:
     return [deliverable for deliverable, _ in groups]
 
 
-def plan_targets(paragraph: str, year: int | None = None, is_goal: bool = False) -> list[Target]:
+def plan_targets(paragraph: str, year: int | None = None, is_goal: bool = False, committed: bool = False) -> list[Target]:
     """Targets stated outside the tasks (发展目标): a year set by "到2025年", or a "全年"/"今年" (the
-    plan's year, dated later), holds to the paragraph's end."""
+    plan's year, dated later), holds to the paragraph's end. `committed`: the text of a section of
+    tasks, whose every commitment counts ("力争全区研发投入强度达到4.10%左右")."""
     targets = []
-    scoped = False
+    scoped = committed
     for clause in CLAUSE.findall(paragraph.replace("。", "。,")):
         clause_year, _ = scope_year(clause)
         year = clause_year or year

@@ -45,7 +45,7 @@ FULL_NAME_START = ("中国", "中央", "国家", "全国", "国务院", "人民�
 INSTITUTIONS = ("集团", "公司", "银行", "分行", "支行", "大学", "学院", "医院")
 _UNIT_SPLIT = re.compile(r"[、/／]|(?<=[\u4e00-\u9fff])[A-Za-z](?=[\u4e00-\u9fff])|\s+|(?<=[\u4e00-\u9fff])(?:及|和|与|以及)(?=各|有关|相关)"
                          r"|等(?:和|及|以及|与)?(?=[\u4e00-\u9fff]{2})(?!(?:部门|单位|方面)$)")
-_TRAILING = re.compile(r"(?:等单位|等部门|等|按职责分工|按照职责分工|按职责|分别|共同|负责|牵头|配合|参与|落实|推进|实施|抓好)+$")
+_TRAILING = re.compile(r"(?:等单位|等部门|等|按职责分工|按照职责分工|按职责|分别|共同|负责|牵头|主办|协办|配合|参与|落实|推进|实施|抓好)+$")
 _GROUP = re.compile(rf"^(?:各|有关|相关|全体)|[一二三四五六七八九十两]+个?(?:市|县|区|地|部门|单位)|成员单位$")
 CARRY_FORWARD = re.compile(r"下同|以下同|后同")
 INCLUDED = re.compile(r"(?:均|都|皆)(?:包括|包含|含|涉及)|包括|包含")
@@ -55,11 +55,11 @@ FIRST_LEADS = re.compile(r"(?:第一位|首位|第一个|第一家|排名第一|
 # What shares a clause with the units without being one: deadlines, scores, other labels.
 NOT_A_NAME = re.compile(r"[:：]|(?:19|20)\d\d|\d+\s*(?:月|日|分|年)|时限|时间|分值|前完成|底前|年底|年内|长期|持续推进")
 # Verb forms: which verb makes a unit lead and which co-responsible.
-LEAD_VERB = re.compile(r"(?:共同|联合)?牵头(?:负责|落实|推进|实施|抓总)?")
+LEAD_VERB = re.compile(r"(?:共同|联合)?(?:牵头|主办)(?:负责|落实|推进|实施|抓总)?")
 CO_VERB = re.compile(r"(?:配合|参与|协助|协同|协办|支持)(?:实施|落实|推进)?")
 SHARED_VERB = re.compile(r"(?:按|按照|根据)?(?:各自)?(?:职责分工|职能分工|职责)?(?:分别|共同)?(?:负责|落实|承担)")
 WITH_VERB = re.compile(r"会同")
-VERB_CLAUSE = re.compile(rf"[{re.escape(OPENERS)}]([^{re.escape(OPENERS)}]{{2,200}}?(?:牵头|负责|配合|参与|落实|会同|协助)[^{re.escape(OPENERS)}]{{0,80}}?)[)）】\]〕］]")
+VERB_CLAUSE = re.compile(rf"[{re.escape(OPENERS)}]([^{re.escape(OPENERS)}]{{2,200}}?(?:牵头|主办|负责|配合|参与|落实|会同|协助)[^{re.escape(OPENERS)}]{{0,80}}?)[)）】\]〕］]")
 # A sentence that is only units and a verb: "由市发展改革委牵头。" "各地区、各部门负责。" "县示范区管委会牵头工作(8项)".
 VERB_SENTENCE = re.compile(rf"(?:^|(?<=[。;；\n]))\s*由?(?![{re.escape(OPENERS)}])([^。;；\n]{{2,120}}?(?:牵头|负责|配合|参与)[^。;；\n]{{0,40}})(?=[。;；\n]|$)")
 _CLOSERS = ")）】]〕］"
