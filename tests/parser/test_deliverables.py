@@ -253,3 +253,10 @@ def test_a_task_table_s_year_columns_are_each_year_s_deliverables():
                       "1 | 培育高新技术企业 | 新增50家 | 新增80家 | 县科技局 |", "2 | 建设污水管网 | 建成20公里 |  | 县住建局 |"])
     assert [[(d.year, d.text, [(t.value, t.unit) for t in d.targets]) for d in task.deliverables] for task in parse_plan(text).tasks] == [
         [(2024, "新增50家", [(50, "家")]), (2025, "新增80家", [(80, "家")])], [(2024, "建成20公里", [(20, "公里")])]]
+
+
+def test_a_table_row_s_deadline_dates_what_its_text_commits_to():
+    text = "\n".join(["序号 | 工作任务 | 牵头单位 | 完成时限 |", "1 | 压缩审批时间至30个工作日以内。 | 县审批局 | 2025年底前 |"])
+    task = parse_plan(text).tasks[0]
+    assert [(d.year, d.text, [(t.value, t.unit, t.year, t.bound) for t in d.targets]) for d in task.deliverables] == [
+        (2025, "2025年底前", [(30, "个工作日", 2025, "max")])]

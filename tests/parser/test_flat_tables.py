@@ -49,6 +49,8 @@ def test_deadline_before_the_units_and_a_merged_group_column():
     assert rows(text) == [("1", "加固小型水库坝体", "县水利局", ["县财政局"]), ("2", "疏浚灌溉渠道", "各乡镇", []),
                           ("3", "改造城区雨污管网", "县住建局", [])]
     assert [task.path for task in parsed.tasks] == [["1", "1"], ["1", "2"], ["2", "3"]]
+    # The group's words stay with each row, as the merged cell said them of every row under it.
+    assert "农村水利" in parsed.tasks[1].text
 
 
 def test_headings_between_rows_and_a_requirement_column_after_the_units():

@@ -8,7 +8,8 @@ from __future__ import annotations
 import re
 
 from tracker.plans.parser.deadlines import scope_year
-from tracker.plans.parser.deliverables import date_one_year, plan_targets, plan_years, task_deliverables, without_yearless
+from tracker.plans.parser.deliverables import (date_one_year, dated_by_cells, plan_targets, plan_years, task_deliverables,
+                                               without_yearless)
 from tracker.plans.parser.flat_tables import rebuild_tables
 from tracker.plans.parser.indicators import parse_table
 from tracker.plans.parser.metadata import find_doc_number, find_issuer, find_publish_year, find_title
@@ -219,7 +220,7 @@ def _task(node: Node, normalised: Normalised, responsibility: Responsibility, ca
     year_lines = _part_texts(node, normalised, "year")
     task = _new_task(node.number, node.path, node.title, text, _text(node, normalised, TASK_TEXT, original=True) or text,
                      responsibility, carried, year_lines)
-    task.deliverables += task_deliverables("", [], _part_texts(node, normalised, "deadline"))
+    task.deliverables = dated_by_cells(task.deliverables, task_deliverables("", [], _part_texts(node, normalised, "deadline")))
     for part in node.parts:
         if part.kind.startswith(YEAR_COLUMN):
             year, cell = int(part.kind.removeprefix(YEAR_COLUMN)), normalised.paragraphs[part.paragraph].text[part.start:part.end]

@@ -53,6 +53,18 @@ def _cell_deliverable(cell: str) -> Deliverable:
     return Deliverable(None, text, is_deadline=True, deadline_text=cell if yearless_deadline(cell) else None)
 
 
+def dated_by_cells(deliverables: list[Deliverable], cells: list[Deliverable]) -> list[Deliverable]:
+    """A table row's deadline dates what its text commits to without a date: "压缩审批时间至30个工作日以内"
+    under "2031年底前" is one deliverable, due then, with that target."""
+    if len(cells) != 1:
+        return deliverables + cells
+    undated = [d for d in deliverables if d.year is None and not d.recurring and not d.deadline_text]
+    cells[0].targets += [target for deliverable in undated for target in deliverable.targets]
+    for target in cells[0].targets:
+        target.year = target.year or cells[0].year
+    return [d for d in deliverables if all(d is not other for other in undated)] + cells
+
+
 def date_one_year(deliverables: list[Deliverable], year: int) -> None:
     """In a plan that covers one year, what names no year is that year's: "6月底前", "全年", targets."""
     for deliverable in deliverables:

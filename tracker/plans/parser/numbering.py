@@ -423,7 +423,9 @@ class _OutlineBuilder:
         """
         lines = range(table.start + 1, table.end)
         grid = [cells(self.paragraphs[index]) for index in lines]
-        groups = _group_columns(table, grid)
+        years = {position for position, _ in _year_columns(self.paragraphs[table.start])}
+        task_columns = [position for position in table.columns["task"] if position not in years]
+        groups = _group_columns(task_columns, [row for row in grid if _row_heading(row) is None])
         numbers = [parts["number"][0].text if parts.get("number") else "" for parts in
                    (row_parts(self.paragraphs[index], table) for index in lines)]
         group_text = None
@@ -434,7 +436,7 @@ class _OutlineBuilder:
                 node = self._open(*heading)
                 node.title = title_of(heading[1].string[heading[1].end():])
                 continue
-            present = [(position, row[position]) for position in table.columns["task"] if position < len(row) and row[position].text]
+            present = [(position, row[position]) for position in task_columns if position < len(row) and row[position].text]
             tasks = [cell for position, cell in present if position not in groups]
             if not tasks:
                 continue
@@ -442,6 +444,8 @@ class _OutlineBuilder:
             if group and group != group_text:
                 self._push(Node("table_group", numbers[offset] or str(offset + 1), title=title_of(group)))
                 group_text = group
+            # The group's words stay in the row's text too: "推进生态文明建设" is part of what the row asks.
+            tasks += [cell for position, cell in present if position in groups]
             self._push(self._table_row(index, table, tasks, numbers, offset))
         self._close_table()
 
@@ -514,13 +518,14 @@ def _year_columns(header: str) -> list[tuple[int, int]]:
             if (match := _YEAR_HEADER.match(re.sub(r"\s", "", cell.text)))]
 
 
-def _group_columns(table: TaskTable, grid: list[list[Cell]]) -> set[int]:
-    """Task columns merged over several rows: fewer different entries than the column naming the tasks."""
-    positions = table.columns.get("task", [])
-    distinct = {position: len({row[position].text for row in grid if position < len(row) and row[position].text})
-                for position in positions}
+def _group_columns(positions: list[int], grid: list[list[Cell]]) -> set[int]:
+    """Task columns merged over several rows: an entry repeated in the next row, and fewer different
+    entries than the column naming the tasks."""
+    columns = {position: [row[position].text for row in grid if position < len(row)] for position in positions}
+    distinct = {position: len(set(filter(None, texts))) for position, texts in columns.items()}
     most = max(distinct.values(), default=0)
-    return {position for position in positions if 0 < distinct[position] < most} if len(positions) > 1 else set()
+    return {position for position, texts in columns.items() if 0 < distinct[position] < most
+            and any(text and text == following for text, following in zip(texts, texts[1:]))}
 
 
 def is_task(node: Node) -> bool:
