@@ -37,7 +37,7 @@ def parse_plan(text: str, filename: str | None = None) -> ParsedPlan:
         preamble=_text(outline.root, normalised, ("title", "body", "year", "box")),
         warnings=normalised.warnings + outline.warnings,
     )
-    task_nodes = _read_nodes(plan, outline, normalised)
+    task_nodes, tags = _read_nodes(plan, outline, normalised)
     targets = _plan_targets(outline, normalised, task_nodes)
     deadline_years = [deliverable.year for task in plan.tasks for deliverable in task.deliverables
                       if deliverable.is_deadline] + [target.year for target in targets if target.year]
@@ -53,7 +53,7 @@ def parse_plan(text: str, filename: str | None = None) -> ParsedPlan:
     if plan.start_year is not None and plan.start_year == plan.end_year:
         for target in plan.targets:
             target.year = target.year or plan.start_year
-    plan.reading = _reading(normalised, outline, filename)
+    plan.reading = _reading(normalised, outline, filename, tags)
     _read_indicators(plan, outline, normalised, task_nodes)
     _finish_warnings(plan, normalised)
     return plan
@@ -63,13 +63,12 @@ FAMILY_NAMES = {"chapter": "第X章", "section": "第X节", "article": "第X条"
                 "cn": "一、", "cn_shi": "一是", "arabic": "1.", "circled": "①", "heading": "标题句", "table_row": "任务表"}
 
 
-def _reading(normalised: Normalised, outline: Outline, filename: str | None) -> dict:
+def _reading(normalised: Normalised, outline: Outline, filename: str | None, tags: int) -> dict:
     """What was read, told to the office when a plan yields no task."""
     styles = list(dict.fromkeys(node.style for node in outline.root.walk() if node.style in FAMILY_NAMES))
     suffix = (filename or "").rsplit(".", 1)[-1].lower() if filename and "." in filename else "txt"
-    text = "\n".join(paragraph.text for paragraph in normalised.paragraphs)
     return {"format": suffix, "paragraphs": len(normalised.paragraphs),
-            "numbering": [FAMILY_NAMES[style] for style in styles], "tags": len(parse_responsibility(text).spans)}
+            "numbering": [FAMILY_NAMES[style] for style in styles], "tags": tags}
 
 
 def _text(node: Node, normalised: Normalised, kinds: tuple[str, ...], original: bool = False) -> str:
@@ -90,8 +89,9 @@ TASK_TEXT = ("body", "box")
 SUB_MEASURE_STYLES = {"arabic", "arabic_paren", "circled", "cn_shi"}
 
 
-def _read_nodes(plan: ParsedPlan, outline: Outline, normalised: Normalised) -> dict[int, Task]:
-    """Walk the outline in reading order: sections, and tasks with their units and deliverables.
+def _read_nodes(plan: ParsedPlan, outline: Outline, normalised: Normalised) -> tuple[dict[int, Task], int]:
+    """Walk the outline in reading order: sections, and tasks with their units and deliverables; and
+    count the responsibility tags read.
 
     Classify first: a node is a task when it is a leaf outside the preamble, or when it carries its
     own tag above sub-measures (they become its child items); a goal section (发展目标) whose items
@@ -127,9 +127,9 @@ def _read_nodes(plan: ParsedPlan, outline: Outline, normalised: Normalised) -> d
         _judge(task, responsibility, texts[id(node)], source, node)
         plan.tasks.append(task)
         task_nodes[id(node)] = task
-        if not node.children:
+        if not node.children and len(responsibility.spans) > 1:
             plan.tasks.extend(_sentence_items(task, first_leads, carried))
-    return task_nodes
+    return task_nodes, sum(len(found.spans) for found in own.values())
 
 
 def _is_task(node: Node, responsibility: Responsibility, says_what_to_do: bool) -> bool:

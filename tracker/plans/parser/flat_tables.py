@@ -193,9 +193,8 @@ def _last_marker(text: str, start: int, end: int, number: int, style: str | None
     bare = rf"(?<![\d.．]){number}(?![\d{_COUNTED}])\s*(?=[\u4e00-\u9fff“《(（])"
     pattern = {"separated": separated, "bare": bare}.get(style, f"{separated}|{bare}")
     found = None
-    for match in re.finditer(pattern, text[:max(end, start)]):
-        if match.start() >= start:
-            found = match.span()
+    for match in re.compile(pattern).finditer(text, start, max(end, start)):
+        found = match.span()
     return found
 
 
