@@ -208,8 +208,17 @@ def test_floors_ceilings_changes_and_counts(clause, found):
     assert bounds(clause) == found
 
 
-def test_a_count_of_wan_needs_no_unit():
-    assert [(t.value, t.unit) for t in targets_in("为3.078万60岁以上老年人免费接种流感疫苗")] == [(30_780, None)]
+def test_a_count_of_wan_needs_no_unit_and_the_verb_may_follow_whom_it_serves():
+    assert [(t.value, t.unit) for t in targets_in("为3.078万60岁以上老年人免费接种流感疫苗", strong_only=True)] == [(30_780, None)]
+
+
+def test_a_share_of_something_reached():
+    assert [(t.value, t.unit) for t in targets_in("充分就业社区数量达到城市社区的60%", strong_only=True)] == [(60, "%")]
+
+
+def test_a_year_between_a_subject_and_its_commitment_scopes_the_value():
+    assert [(d.year, [t.value for t in d.targets]) for d in task_deliverables("市财政2025年统筹安排5000万元,用于支持科技企业。", [])] == [
+        (2025, [50_000_000])]
 
 
 def test_compound_targets_share_their_values_in_order():

@@ -21,8 +21,9 @@ YEAR_SCOPE = re.compile(
 DEADLINE = re.compile(
     r"((?:19|20)\d\d)\s*年\s*(?:(\d{1,2})\s*月份?(?:\s*(\d{1,2})\s*日)?)?\s*(?P<part>底|末|中旬|上旬|下旬)?\s*(?:前|之前|以前)"
 )
-# A year between a target's name and its value: "高新技术企业数量2025年达到100家".
-YEAR_OF_VALUE = re.compile(r"((?:19|20)\d\d)\s*年(?:底|末)?\s*(?=分别|均|达到|达|突破|超过|不低于|不少于|控制在|实现|提高到|增长|下降)")
+# A year between a target's name and its value: "高新技术企业数量2025年达到100家", "市财政2025年统筹安排5000万元".
+YEAR_OF_VALUE = re.compile(r"((?:19|20)\d\d)\s*年(?:底|末)?\s*(?=分别|均|达到|达|突破|超过|不低于|不少于|控制在|实现|提高到|增长|下降"
+                           r"|(?:统筹|计划)?(?:安排|新增|完成|建成|培育|引进))")
 # A deadline without its year, at the head of a clause: "6月底前完成…", "年底前建成…", "上半年…".
 YEARLESS = re.compile(
     r"^(?:在|于|力争|争取|确保|力争在|力争于)?(?:(?P<month>\d{1,2})\s*月份?(?:\s*(?P<day>\d{1,2})\s*日)?(?P<part>底|末|中旬|下旬|上旬)?"

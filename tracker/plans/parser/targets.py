@@ -37,7 +37,7 @@ RISING = r"增长|增加|提高|提升|增幅|上升"
 FALLING = r"下降|降低|减少|压减|缩短|降幅"
 # What commits a sentence to the value after it; 为 and 在 alone do not ("为1000名妇女…", "在3个领域…").
 COMMITTING = re.compile(rf"(?:{AT_LEAST}|{AT_MOST}|{RISING}|{FALLING}|达到|达|提高到|提高至|提升到|提升至|增加到|增加至|增长到|增至"
-                        r"|保持在|稳定在|约为|约|至|到|实现|≥|≤|>|<|＞|＜)\s*$")
+                        r"|保持在|稳定在|约为|约|至|到|实现|≥|≤|>|<|＞|＜)(?:[^,，;；\d]{1,10}的)?\s*$")
 COMPARATOR = re.compile(
     rf"(?P<spread>分别|(?<!年)均|都)?(?:(?P<min>{AT_LEAST})|(?P<max>{AT_MOST})|(?P<up>{RISING})|(?P<down>{FALLING})|{REACHING})\s*$"
 )
@@ -46,7 +46,7 @@ ACHIEVING = re.compile(
     r"新增|新建|新改建|建成|建设|建立|完成|培训|改造|改扩建|扩建|创建|培育|引进|实施|开展|举办|举行|发放|打造|招引|招聘|接种|提供"
     r"|组织|筛查|配置|整治|排查|帮扶|资助|救助|吸纳|带动|安置|淘汰|关停|造林|植树|修建|铺设|安装|覆盖|推广|认定|选派|吸引|签约"
     r"|开工|竣工|投产|治理|设立|组建|招收|储备|申报|争创|创成|新开|开通|培养|引育|出台|制定|修订|化解|处置|利用|收集|检查|抽查"
-    r"|督查|走访|慰问|召开|编制|种植|投资|融资|减负|减免|整合|承办|上线|认证|评定|选聘|招募|兴建|新办|引导"
+    r"|督查|走访|慰问|召开|编制|种植|投资|融资|减负|减免|整合|承办|上线|认证|评定|选聘|招募|兴建|新办|引导|安排|盘活|筹集"
 )
 # Words that make the quantity after them a policy's amount or a starting value, not a target.
 POLICY = re.compile(r"(?:给予|奖励|补助|补贴|资助|按照?|按每|最高|最多|最低|可达|由|从)[^,，;；\d]{0,8}$")
@@ -163,6 +163,9 @@ def _is_committed(text: str, match: re.Match) -> bool:
     if COMMITTING.search(before) and not re.search(r"(?:最高|最多|可)\s*(?:达到|达)?\s*$", before):
         return True
     governed = before[max(before.rfind("、"), 0):]
+    if re.fullmatch(r"\s*为\s*", before):
+        # "为3.078万60岁以上老年人免费接种…": the verb follows whom it serves.
+        governed = text[match.end():]
     return bool(ACHIEVING.search(governed)) and not NOT_COMMITTED.search(governed)
 
 
