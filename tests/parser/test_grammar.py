@@ -107,7 +107,7 @@ def test_a_bracket_of_units_alone_ending_a_sentence_names_them_first_listed_lead
 
 
 @pytest.mark.parametrize("text", ["建设一批平台(国家级实验室、省级研究院)。", "覆盖全部乡镇(县区)内的村庄。",
-                                  "推进“一网通办”(以下简称示范区)。"])
+                                  "推进“一网通办”(以下简称示范区)。", "建设合肥先进计算中心(超级计算中心)。"])
 def test_a_bracket_of_names_that_need_not_be_bodies_is_no_tag(text):
     assert units(text) == (None, [])
 

@@ -162,6 +162,8 @@ def _bare_clauses(text: str) -> list[Clause]:
     for match in BARE_BRACKET.finditer(text):
         is_unclosed = match.group(0)[-1] not in _CLOSERS
         content = _cut_fragment(match.group(1).strip()) if is_unclosed else match.group(1).strip()
+        if content and match.start() and text[match.start() - 1] == content[-1]:
+            continue  # another name of the name before it: "合肥先进计算中心(超级计算中心)"
         names = [name for group in _groups(content) for name in split_units(group)]
         if names and is_body_name(names[0]) and all(map(is_unit_name, names)):
             found.append(Clause(content, match.start(), match.end(), is_unclosed, form="bare"))
