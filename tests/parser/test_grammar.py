@@ -130,6 +130,13 @@ def test_words_that_are_not_unit_names(words):
     assert not is_unit_name(words)
 
 
+def test_units_every_later_measure_needs_said_once_with_yixia():
+    text = ("1.设立专项资金。(责任单位:县工信局。以下政策措施均需各乡镇人民政府、园区管委会落实,不再单独列出)\n"
+            "2.培育上云企业。(责任单位:县工信局、县财政局)")
+    assert tasks(text) == [("1", "县工信局", ["各乡镇人民政府", "园区管委会"]),
+                           ("2", "县工信局", ["县财政局", "各乡镇人民政府", "园区管委会"])]
+
+
 def test_first_listed_convention_declared_once_holds_for_the_whole_plan():
     text = ("一、重点任务\n(一)修缮水库。加固坝体。(责任单位:县水利局、县财政局)\n(二)整治河道。清理淤泥。(责任单位:县生态环境局、各乡镇)\n"
             "注:排在第一位的为牵头单位,下同。")
@@ -209,6 +216,11 @@ def test_the_notice_in_front_of_a_plan_is_not_tasks():
 def test_a_signature_closing_the_plan_is_no_notice():
     paragraphs = ["各乡镇:", "一、修缮水库。加固坝体。", "二、整治河道。清理淤泥。", "某县水利局", "2023年3月1日"]
     assert cover_range(paragraphs) == range(0)
+
+
+def test_the_overall_requirements_of_an_action_are_no_task():
+    text = "一、深化水利改革的总体要求\n1.指导思想。以新发展理念为指导。\n2.目标任务。到2025年全面完成改革。\n二、主要任务\n(一)修缮水库。加固坝体。"
+    assert [t.title for t in parse_plan(text).tasks] == ["修缮水库"]
 
 
 def test_goals_with_a_lead_for_each_are_tasks_goals_without_are_not():

@@ -195,7 +195,7 @@ def title_of(segment: str) -> str:
 def is_preamble_title(title: str) -> bool:
     """Background, guiding ideas, principles and goals (指导思想、基本原则、发展目标…) are not tasks."""
     text = re.sub(r"《[^》]*》", "", title).strip(" 。:")
-    if "指导思想" in text:
+    if "指导思想" in text or re.search(r"的(?:总体要求|基本原则|主要目标|总体目标|指导思想)$", text):
         return True
     if len(text) > 16 or NOT_PREAMBLE.search(text):
         return False
