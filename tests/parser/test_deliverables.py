@@ -4,7 +4,9 @@ from __future__ import annotations
 import pytest
 
 from tracker.plans.parser import parse_plan
-from tracker.plans.parser.deliverables import parse_quantity, plan_years, scope_year, targets_in, task_deliverables
+from tracker.plans.parser.deadlines import scope_year
+from tracker.plans.parser.deliverables import plan_years, task_deliverables
+from tracker.plans.parser.targets import parse_quantity, targets_in
 from tracker.plans.parser.model import Deliverable
 
 
@@ -128,3 +130,142 @@ def _annual(year: int) -> Deliverable:
 ])
 def test_plan_years(title, deliverables, deadlines, published, years):
     assert plan_years(title, deliverables, deadlines, published) == years
+
+
+# Deadlines ----------------------------------------------------------------------------------------
+
+def dated(text: str) -> list[tuple]:
+    return [(d.year, d.recurring, d.due_on.isoformat() if d.due_on else None) for d in task_deliverables(text, [])]
+
+
+@pytest.mark.parametrize("text, found", [
+    ("2024年底前建成污水处理厂。", [(2024, False, None)]),
+    ("2025年6月底前完成坝体加固。", [(2025, False, "2025-06-30")]),
+    ("确保于2024年12月31日前全部完工。", [(2024, False, "2024-12-31")]),
+    ("排查病险水库,整改工作于2025年6月底前完成。", [(2025, False, "2025-06-30")]),
+    ("到2027年,全面建成现代水网。", [(2027, False, None)]),
+    ("每年开展一次汛前检查。", [(None, True, None)]),
+])
+def test_deadlines_with_their_year_wherever_they_stand(text, found):
+    assert dated(text) == found
+
+
+def test_a_deadline_is_a_deadline_an_opening_year_is_that_year_s_work():
+    assert scope_year("2025年6月底前完成坝体加固") == (2025, True)
+    assert scope_year("2018年组织实施100项攻关项目") == (2018, False)
+
+
+def deliverables_of(text: str) -> list[list[tuple]]:
+    return [[(d.year, d.recurring, d.due_on.isoformat() if d.due_on else None, [(t.value, t.unit) for t in d.targets])
+             for d in task.deliverables] for task in parse_plan(text).tasks]
+
+
+def test_deadlines_without_a_year_in_a_plan_that_covers_one_year():
+    text = ("某县2024年水利工作要点\n(一)修缮水库。6月底前完成坝体加固,年底前完成验收。(县水利局牵头)\n"
+            "(二)整治河道。上半年完成清淤。三季度末前修复岸坡。(县住建局牵头)\n(三)稳定就业。全年新增城镇就业1万人。(县人社局牵头)")
+    assert deliverables_of(text) == [
+        [(2024, False, "2024-06-30", []), (2024, False, "2024-12-31", [])],
+        [(2024, False, "2024-06-30", []), (2024, False, "2024-09-30", [])],
+        [(2024, False, "2024-12-31", [(10000, "人")])],
+    ]
+
+
+def test_yearless_deadlines_in_a_plan_of_several_years_are_not_dated():
+    text = "某县水利三年行动方案(2024-2026年)\n(一)修缮水库。6月底前完成坝体加固。(县水利局牵头)"
+    assert deliverables_of(text) == [[]]
+
+
+def test_a_table_s_deadline_column_dates_its_rows():
+    text = "\n".join(["某县2024年水利重点工作分工表", "序号 | 工作任务 | 牵头单位 | 完成时限 |",
+                      "1 | 修缮小型水库 | 县水利局 | 2024年12月底前 |", "2 | 整治城区河道 | 县住建局 | 长期坚持 |",
+                      "3 | 建设污水管网 | 县住建局 | 3月 |"])
+    assert deliverables_of(text) == [[(2024, False, "2024-12-31", [])], [(None, True, None, [])],
+                                     [(2024, False, "2024-03-31", [])]]
+
+
+def test_a_deadline_sharing_the_tag_dates_the_task():
+    task = parse_plan("(一)修缮水库。加固坝体。(牵头单位:县水利局;完成时限:2025年6月底前)").tasks[0]
+    assert [(d.year, d.due_on.isoformat()) for d in task.deliverables] == [(2025, "2025-06-30")]
+
+
+# Targets ------------------------------------------------------------------------------------------
+
+def bounds(clause: str) -> list[tuple]:
+    return [(t.name, t.value, t.unit, t.bound, t.change) for t in targets_in(clause)]
+
+
+@pytest.mark.parametrize("clause, found", [
+    ("农村自来水普及率不低于90%", [("农村自来水普及率", 90, "%", "min", None)]),
+    ("每年培训高素质农民不少于2000人", [("培训高素质农民", 2000, "人", "min", None)]),
+    ("城镇调查失业率控制在5.5%以内", [("城镇调查失业率", 5.5, "%", "max", None)]),
+    ("工程建设项目审批时间压缩至15个工作日", [("工程建设项目审批时间", 15, "个工作日", "max", None)]),
+    ("单位地区生产总值能耗降低13.5%", [("单位地区生产总值能耗降低", 13.5, "%", None, "decrease")]),
+    ("地区生产总值增长6.2%", [("地区生产总值增长", 6.2, "%", None, "increase")]),
+    ("社会消费品零售总额突破1200亿元", [("社会消费品零售总额", 120_000_000_000, "元", "min", None)]),
+    ("新增城镇就业4.3万人", [("新增城镇就业", 43_000, "人", None, None)]),
+])
+def test_floors_ceilings_changes_and_counts(clause, found):
+    assert bounds(clause) == found
+
+
+def test_a_count_of_wan_needs_no_unit_and_the_verb_may_follow_whom_it_serves():
+    assert [(t.value, t.unit) for t in targets_in("为3.078万60岁以上老年人免费接种流感疫苗", strong_only=True)] == [(30_780, None)]
+
+
+def test_a_share_of_something_reached():
+    assert [(t.value, t.unit) for t in targets_in("充分就业社区数量达到城市社区的60%", strong_only=True)] == [(60, "%")]
+
+
+def test_a_year_between_a_subject_and_its_commitment_scopes_the_value():
+    assert [(d.year, [t.value for t in d.targets]) for d in task_deliverables("市财政2025年统筹安排5000万元,用于支持科技企业。", [])] == [
+        (2025, [50_000_000])]
+
+
+def test_compound_targets_share_their_values_in_order():
+    assert found("城镇覆盖率、农村覆盖率和园区覆盖率分别达到45%、25%和15%") == [
+        ("城镇覆盖率", 45, "%"), ("农村覆盖率", 25, "%"), ("园区覆盖率", 15, "%")]
+
+
+@pytest.mark.parametrize("clause", ["高新技术企业数量2025年、2026年、2027年分别达到100家、150家和200家",
+                                    "2025年、2026年、2027年高新技术企业数量分别达到100家、150家和200家"])
+def test_year_by_year_targets_with_one_name(clause):
+    assert [(t.name, t.value, t.year) for t in targets_in(clause)] == [
+        ("高新技术企业数量", 100, 2025), ("高新技术企业数量", 150, 2026), ("高新技术企业数量", 200, 2027)]
+
+
+def test_year_by_year_targets_clause_by_clause_keep_their_name():
+    assert [(d.year, [(t.name, t.value) for t in d.targets]) for d in
+            task_deliverables("高新技术企业数量2025年达到100家,2026年达到150家,2027年达到200家。", [])] == [
+        (2025, [("高新技术企业数量", 100)]), (2026, [("高新技术企业数量", 150)]), (2027, [("高新技术企业数量", 200)])]
+
+
+@pytest.mark.parametrize("clause", [
+    "对新认定的高新技术企业给予最高20万元奖励", "按每人1500元的标准发放补贴", "实施存栏1500头以上生猪养殖场标准化改造",
+    "重点实施3万吨正极材料项目", "落实科技创新“40条政策”", "围绕9个重点产业链开展招商",
+])
+def test_amounts_that_are_no_targets(clause):
+    assert targets_in(clause, strong_only=True) == []
+
+
+def test_a_raise_s_target_is_where_it_ends_not_where_it_starts():
+    assert [(t.value, t.unit) for t in targets_in("补助标准由每人每年670元提高到700元", strong_only=True)] == [(700, "元")]
+
+
+def test_targets_in_a_one_year_plan_s_goals_take_its_year():
+    parsed = parse_plan("某县2024年工作要点\n一、主要目标\n全年新增城镇就业1万人以上,城镇调查失业率控制在5.5%以内。\n"
+                        "二、重点任务\n(一)稳定就业。开展技能培训。(县人社局牵头)")
+    assert [(t.value, t.year, t.bound) for t in parsed.targets] == [(10000, 2024, "min"), (5.5, 2024, "max")]
+
+
+def test_a_task_table_s_year_columns_are_each_year_s_deliverables():
+    text = "\n".join(["序号 | 重点任务 | 2024年目标 | 2025年目标 | 责任单位 |",
+                      "1 | 培育高新技术企业 | 新增50家 | 新增80家 | 县科技局 |", "2 | 建设污水管网 | 建成20公里 |  | 县住建局 |"])
+    assert [[(d.year, d.text, [(t.value, t.unit) for t in d.targets]) for d in task.deliverables] for task in parse_plan(text).tasks] == [
+        [(2024, "新增50家", [(50, "家")]), (2025, "新增80家", [(80, "家")])], [(2024, "建成20公里", [(20, "公里")])]]
+
+
+def test_a_table_row_s_deadline_dates_what_its_text_commits_to():
+    text = "\n".join(["序号 | 工作任务 | 牵头单位 | 完成时限 |", "1 | 压缩审批时间至30个工作日以内。 | 县审批局 | 2025年底前 |"])
+    task = parse_plan(text).tasks[0]
+    assert [(d.year, d.text, [(t.value, t.unit, t.year, t.bound) for t in d.targets]) for d in task.deliverables] == [
+        (2025, "2025年底前", [(30, "个工作日", 2025, "max")])]

@@ -31,9 +31,28 @@ def tasks(text: str) -> list[tuple]:
     "(由县水利局牵头,县财政局、县林业局参与)",
     "(县水利局会同县财政局、县林业局负责)",
     "(县水利局牵头负责,县财政局、县林业局按职责分工负责)",
+    "(县水利局主办,县财政局、县林业局协办)",
 ])
 def test_every_way_of_naming_a_lead_and_its_partners(clause):
     assert units(f"修缮一批小型水库。{clause}") == ("县水利局", ["县财政局", "县林业局"])
+
+
+def test_joint_hosts_the_first_leads():
+    assert units("稳定经济增长。(县发改委、县财政局主办)") == ("县发改委", ["县财政局"])
+
+
+def test_a_name_with_its_other_name_in_angle_brackets():
+    assert units("加强创新载体建设。(新区科技和人才局〈区科技局〉牵头)") == ("新区科技和人才局〈区科技局〉", [])
+
+
+def test_labels_in_square_brackets_without_a_colon():
+    assert units("修缮一批小型水库。【牵头单位】县水利局【配合单位】县财政局、各乡镇") == ("县水利局", ["县财政局", "各乡镇"])
+
+
+@pytest.mark.parametrize("clause", ["(责任单位:县财政局、县水利局(牵头)、各乡镇)", "(县财政局、县水利局（牵头）、各乡镇)"])
+def test_a_unit_marked_as_lead_in_its_list_leads_wherever_it_stands(clause):
+    found = parse_responsibility(f"修缮一批小型水库。{clause}")
+    assert (found.lead, found.co, found.first_listed) == ("县水利局", ["县财政局", "各乡镇"], False)
 
 
 def test_a_sentence_of_units_and_a_verb_names_them():
@@ -81,6 +100,25 @@ def test_a_bracket_of_words_that_are_not_units_is_no_tag():
     assert units("推进改革(试点先行,逐步推开)。") == (None, [])
 
 
+def test_a_bracket_of_units_alone_ending_a_sentence_names_them_first_listed_leading():
+    found = parse_responsibility("修缮一批小型水库。(县水利局、县财政局)")
+    assert (found.lead, found.co, found.first_listed) == ("县水利局", ["县财政局"], True)
+    assert units("提高补助标准。(县医疗保障局)\n") == ("县医疗保障局", [])
+
+
+@pytest.mark.parametrize("text", ["建设一批平台(国家级实验室、省级研究院)。", "覆盖全部乡镇(县区)内的村庄。",
+                                  "推进“一网通办”(以下简称示范区)。", "建设合肥先进计算中心(超级计算中心)。"])
+def test_a_bracket_of_names_that_need_not_be_bodies_is_no_tag(text):
+    assert units(text) == (None, [])
+
+
+@pytest.mark.parametrize("cut, lead", [("(县政府办公室、县", "县政府办公室"), ("(县水利局牵头,县", "县水利局"),
+                                       ("(县水利局、县财政局牵头,各乡", "县水利局")])
+def test_a_tag_cut_off_by_the_copy_still_names_its_lead_and_says_it_is_open(cut, lead):
+    task = parse_plan(f"(一)修缮水库。加固坝体。{cut}").tasks[0]
+    assert task.lead == lead and "unclosed_clause" in task.doubts
+
+
 @pytest.mark.parametrize("name", ["县水利局", "省发展改革委", "市政府办公室", "人民银行某某支行", "某某海关", "区管委会",
                                   "县融媒体中心", "各乡镇人民政府", "领导小组办公室", "招商工作专班", "各成员单位"])
 def test_unit_names_by_their_shape(name):
@@ -90,6 +128,13 @@ def test_unit_names_by_their_shape(name):
 @pytest.mark.parametrize("words", ["体制机制", "工作部署", "加强组织领导", "逐步推开", "2025年底前"])
 def test_words_that_are_not_unit_names(words):
     assert not is_unit_name(words)
+
+
+def test_units_every_later_measure_needs_said_once_with_yixia():
+    text = ("1.设立专项资金。(责任单位:县工信局。以下政策措施均需各乡镇人民政府、园区管委会落实,不再单独列出)\n"
+            "2.培育上云企业。(责任单位:县工信局、县财政局)")
+    assert tasks(text) == [("1", "县工信局", ["各乡镇人民政府", "园区管委会"]),
+                           ("2", "县工信局", ["县财政局", "各乡镇人民政府", "园区管委会"])]
 
 
 def test_first_listed_convention_declared_once_holds_for_the_whole_plan():
@@ -143,6 +188,24 @@ def test_a_page_dumped_on_one_line_is_split_where_its_paragraphs_were():
     assert not any("QQ空间" in text or "附件下载" in text for text in texts)
 
 
+def test_items_run_on_after_a_colon_are_read():
+    assert [t.title for t in parse_plan("现将工作要点明确如下:一、修缮水库。加固坝体。二、整治河道。清理淤泥。").tasks] == [
+        "修缮水库", "整治河道"]
+
+
+def test_a_text_and_the_task_table_breaking_it_down_in_one_file_the_rows_are_the_tasks():
+    rows = [f"{n} | {task} | {unit} |" for n, (task, unit) in enumerate(
+        [("加固坝体", "县水利局"), ("疏浚渠道", "县水利局"), ("清理淤泥", "县住建局"), ("修复岸坡", "县林业局"),
+         ("建设步道", "县文旅局")], 1)]
+    text = "\n".join(["某县2024年水利工作要点", "一、修缮水库。加固坝体,疏浚渠道。", "二、整治河道。清理淤泥,修复岸坡,建设步道。",
+                      "附件:分工表", "序号 | 工作任务 | 牵头单位 |", *rows])
+    parsed = parse_plan(text)
+    assert [(t.number, t.lead) for t in parsed.tasks] == [("1", "县水利局"), ("2", "县水利局"), ("3", "县住建局"),
+                                                         ("4", "县林业局"), ("5", "县文旅局")]
+    assert [(s.number, s.is_preamble) for s in parsed.sections] == [("一", True), ("二", True)]
+    assert parsed.tasks[0].path == ["1"]
+
+
 def test_the_notice_in_front_of_a_plan_is_not_tasks():
     text = ("各乡镇人民政府,县直各单位:\n现将《某县水利三年行动方案》印发给你们,请认真贯彻落实。\n"
             "一、提高认识。各单位要高度重视。\n二、加强督查。县政府督查室要跟踪问效。\n某县人民政府办公室\n2023年3月1日\n"
@@ -153,6 +216,11 @@ def test_the_notice_in_front_of_a_plan_is_not_tasks():
 def test_a_signature_closing_the_plan_is_no_notice():
     paragraphs = ["各乡镇:", "一、修缮水库。加固坝体。", "二、整治河道。清理淤泥。", "某县水利局", "2023年3月1日"]
     assert cover_range(paragraphs) == range(0)
+
+
+def test_the_overall_requirements_of_an_action_are_no_task():
+    text = "一、深化水利改革的总体要求\n1.指导思想。以新发展理念为指导。\n2.目标任务。到2025年全面完成改革。\n二、主要任务\n(一)修缮水库。加固坝体。"
+    assert [t.title for t in parse_plan(text).tasks] == ["修缮水库"]
 
 
 def test_goals_with_a_lead_for_each_are_tasks_goals_without_are_not():
@@ -172,6 +240,30 @@ def test_a_tag_after_the_last_sub_measure_is_its_task_s():
     parsed = parse_plan(text)
     assert [(t.number, t.parent, t.lead) for t in parsed.tasks] == [
         ("(二)", None, "县水利局"), ("1", "(二)", "县水利局"), ("2", "(二)", "县水利局")]
+
+
+def test_tagged_sentences_inside_an_item_are_its_child_items():
+    parsed = parse_plan("(三)加强水利建设。修缮小型水库20座,加固坝体(县水利局牵头,县财政局配合)。"
+                        "整治河道10公里(县生态环境局牵头)。清理淤泥。")
+    assert [(t.number, t.parent, t.title, t.lead, t.co) for t in parsed.tasks] == [
+        ("(三)", None, "加强水利建设", "县水利局", ["县生态环境局", "县财政局"]),
+        ("(三)-1", "(三)", "修缮小型水库20座", "县水利局", ["县财政局"]),
+        ("(三)-2", "(三)", "整治河道10公里", "县生态环境局", [])]
+    assert parsed.tasks[2].text == "整治河道10公里(县生态环境局牵头)。清理淤泥。"
+    assert [t.value for d in parsed.tasks[1].deliverables for t in d.targets] == []
+
+
+def test_one_tag_written_over_two_lines_makes_no_child_items():
+    parsed = parse_plan("1.地区生产总值增长6%左右。\n牵头单位:县发改局\n责任单位:县统计局,各乡镇")
+    assert [(t.number, t.lead, t.co) for t in parsed.tasks] == [("1", "县发改局", ["县统计局", "各乡镇"])]
+
+
+def test_items_with_tags_of_their_own_make_their_heading_a_section_whose_tag_they_inherit():
+    parsed = parse_plan("一、水利建设(由县水利局牵头实施)\n县财政今年安排500万元。\n1.修缮水库。加固坝体。(责任单位:县水利局、各乡镇)"
+                        "\n2.整治河道。清理淤泥。")
+    assert [s.number for s in parsed.sections] == ["一"]
+    assert [(t.number, t.lead, t.co, t.parent) for t in parsed.tasks] == [
+        ("1", "县水利局", ["各乡镇"], None), ("2", "县水利局", [], None)]
 
 
 def test_a_heading_naming_its_lead_is_a_section_its_items_inherit():

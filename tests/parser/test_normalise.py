@@ -4,7 +4,8 @@ from __future__ import annotations
 import pytest
 
 from tracker.plans.parser import parse_plan
-from tracker.plans.parser.normalise import Paragraph, close_word_gaps, looks_traditional, normalise, repair_dates, to_simplified
+from tracker.plans.parser.normalise import (Paragraph, close_word_gaps, drop_pinyin, looks_traditional, normalise, repair_dates,
+                                            to_simplified)
 
 
 @pytest.mark.parametrize("copied, clean", [
@@ -17,6 +18,10 @@ from tracker.plans.parser.normalise import Paragraph, close_word_gaps, looks_tra
 ])
 def test_spaces_inside_words_are_closed(copied, clean):
     assert close_word_gaps(copied) == clean
+
+
+def test_pinyin_glosses_of_a_mirror_site_are_dropped_latin_in_brackets_kept():
+    assert drop_pinyin("工作報(bào)告(PM2.5)提出(a)新增學位6120個(gè)") == "工作報告(PM2.5)提出(a)新增學位6120個"
 
 
 @pytest.mark.parametrize("copied, repaired", [

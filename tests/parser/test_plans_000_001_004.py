@@ -200,7 +200,11 @@ def test_001_task_targets(plan):
                       ("在肥就业大学毕业生", 200_000, "人")]),
         (2025, False, [("在肥外国高端人才", 200, "名"), ("引进境外智力项目", 500, "个"), ("引进各类境外人才", 20_000, "人次")]),
     ]
-    assert sum(1 for task in tasks.values() if task["deliverables"]) == 7
+    assert deliverables_of(tasks["积极融入全球科技创新网络"]) == [
+        (None, False, [("中科院大科学培育计划项目", 1, "项")]), (None, False, [("引进外籍专家", 100, "名")])]
+    # "重点实施3万吨高镍三元正极材料…等项目": the size of a project, not a target.
+    assert deliverables_of(tasks["助力传统产业转型升级"]) == []
+    assert sum(1 for task in tasks.values() if task["deliverables"]) == 8
 
 
 def test_001_plan_targets(plan):

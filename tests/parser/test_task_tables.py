@@ -38,8 +38,9 @@ def test_a_word_task_table_becomes_tasks_with_their_units_and_deadlines():
     first, second, _ = parsed.tasks
     assert first.text == "实施高新技术企业倍增计划。建立培育库,动态管理入库企业。"
     assert [(d.year, d.text) for d in first.deliverables] == [(2023, "2023年底前")]
-    assert [(d.year, [(t.name, t.value, t.unit) for t in d.targets]) for d in second.deliverables] == [
-        (2025, [("建成中试基地", 10, "个")])]
+    # "持续推进" in the deadline column: every year of the plan.
+    assert [(d.year, d.recurring, [(t.name, t.value, t.unit) for t in d.targets]) for d in second.deliverables] == [
+        (2025, False, [("建成中试基地", 10, "个")]), (None, True, [])]
 
 
 def test_one_responsible_units_column_leads_with_its_first_unit():

@@ -14,11 +14,12 @@ def test_prepare_keys_every_task(draft):
     assert not any(t["excluded"] for t in draft["tasks"])
 
 
-def test_edit_replaces_units_and_clears_warnings(draft):
+def test_edit_replaces_units_and_clears_warnings_and_doubts(draft):
+    draft["tasks"][2].update(doubts=["no_lead"], confidence=0.5)
     before, after = drafts.update_task(draft, "t3", number="3", title="科技服务能力提升行动", lead=" 市科技局 ",
                                        co=["市财政局", "市科技局", "市财政局"], deliverables=[])
-    assert before["lead"] is None and before["warnings"]
-    assert (after["lead"], after["co"], after["warnings"]) == ("市科技局", ["市财政局"], [])
+    assert before["lead"] is None and before["warnings"] and before["doubts"] == ["no_lead"]
+    assert (after["lead"], after["co"], after["warnings"], after["doubts"]) == ("市科技局", ["市财政局"], [], [])
 
 
 def test_merge_appends_text_and_units_to_the_previous_live_task(draft):

@@ -55,7 +55,7 @@ def update_task(draft: dict, key: str, *, number: str, title: str, lead: str | N
                 deliverables: list[dict]) -> tuple[dict, dict]:
     """Apply the office's edit of one task; returns the task before and after.
 
-    Its parse warnings go: the office has read the task and decided.
+    Its parse warnings and doubts go: the office has read the task and decided.
     """
     task = find_task(draft, key)
     before = dict(task)
@@ -67,6 +67,8 @@ def update_task(draft: dict, key: str, *, number: str, title: str, lead: str | N
         co=[name for name in dict.fromkeys(n.strip() for n in co) if name and name != lead],
         deliverables=deliverables,
         warnings=[],
+        doubts=[],
+        confidence=1.0,
         reviewed=True,
     )
     return before, task

@@ -7,14 +7,18 @@ from __future__ import annotations
 
 import re
 
-from tracker.plans.parser.deliverables import month_deliverables, plan_targets, plan_years, scope_year, task_deliverables
+from tracker.plans.parser.deadlines import scope_year
+from tracker.plans.parser.deliverables import (date_one_year, dated_by_cells, plan_targets, plan_years, task_deliverables,
+                                               without_yearless)
+from tracker.plans.parser.flat_tables import rebuild_tables
 from tracker.plans.parser.indicators import parse_table
 from tracker.plans.parser.metadata import find_doc_number, find_issuer, find_publish_year, find_title
-from tracker.plans.parser.model import ParsedPlan, ParseWarning, Section, Task, Target
+from tracker.plans.parser.model import Deliverable, ParsedPlan, ParseWarning, Section, Task, Target
 from tracker.plans.parser.normalise import Normalised, normalise
-from tracker.plans.parser.numbering import SECTION_STYLES, Node, Outline, build_outline, is_task
+from tracker.plans.parser.numbering import SECTION_STYLES, TABLE_STYLES, YEAR_COLUMN, Node, Outline, build_outline, is_task
 from tracker.plans.parser.reading import PlanFileError, read_plan_bytes
-from tracker.plans.parser.responsibility import FIRST_LEADS, Responsibility, is_group, parse_responsibility
+from tracker.plans.parser.responsibility import FIRST_LEADS, Responsibility, is_group, parse_responsibility, tagged_sentences
+from tracker.plans.parser.targets import targets_in
 from tracker.plans.parser.units import is_unit_name
 
 __all__ = ["ParsedPlan", "PlanFileError", "parse_plan", "read_plan_bytes"]
@@ -22,6 +26,7 @@ __all__ = ["ParsedPlan", "PlanFileError", "parse_plan", "read_plan_bytes"]
 
 def parse_plan(text: str, filename: str | None = None) -> ParsedPlan:
     normalised = normalise(text)
+    normalised.paragraphs = rebuild_tables(normalised.paragraphs)
     outline = build_outline([paragraph.text for paragraph in normalised.paragraphs])
     lines = normalised.all_lines
     plan = ParsedPlan(
@@ -32,18 +37,23 @@ def parse_plan(text: str, filename: str | None = None) -> ParsedPlan:
         preamble=_text(outline.root, normalised, ("title", "body", "year", "box")),
         warnings=normalised.warnings + outline.warnings,
     )
-    task_nodes = _read_nodes(plan, outline, normalised)
-    targets = _plan_targets(outline, normalised)
+    task_nodes, tags = _read_nodes(plan, outline, normalised)
+    targets = _plan_targets(outline, normalised, task_nodes)
     deadline_years = [deliverable.year for task in plan.tasks for deliverable in task.deliverables
                       if deliverable.is_deadline] + [target.year for target in targets if target.year]
     plan.start_year, plan.end_year = plan_years(
         plan.title, [deliverable for task in plan.tasks for deliverable in task.deliverables],
-        deadline_years, find_publish_year(lines))
+        deadline_years, find_publish_year(lines), "" if plan.title not in (filename or "") else lines[0] if lines else "")
     plan.targets = [target for target in targets if not (target.year and plan.start_year and target.year < plan.start_year)]
+    for task in plan.tasks:
+        if plan.start_year is not None and plan.start_year == plan.end_year:
+            date_one_year(task.deliverables, plan.start_year)
+        else:
+            task.deliverables = without_yearless(task.deliverables)
     if plan.start_year is not None and plan.start_year == plan.end_year:
-        for task in plan.tasks:
-            task.deliverables += month_deliverables(task.text, plan.start_year)
-    plan.reading = _reading(normalised, outline, filename)
+        for target in plan.targets:
+            target.year = target.year or plan.start_year
+    plan.reading = _reading(normalised, outline, filename, tags)
     _read_indicators(plan, outline, normalised, task_nodes)
     _finish_warnings(plan, normalised)
     return plan
@@ -53,13 +63,12 @@ FAMILY_NAMES = {"chapter": "第X章", "section": "第X节", "article": "第X条"
                 "cn": "一、", "cn_shi": "一是", "arabic": "1.", "circled": "①", "heading": "标题句", "table_row": "任务表"}
 
 
-def _reading(normalised: Normalised, outline: Outline, filename: str | None) -> dict:
+def _reading(normalised: Normalised, outline: Outline, filename: str | None, tags: int) -> dict:
     """What was read, told to the office when a plan yields no task."""
     styles = list(dict.fromkeys(node.style for node in outline.root.walk() if node.style in FAMILY_NAMES))
     suffix = (filename or "").rsplit(".", 1)[-1].lower() if filename and "." in filename else "txt"
-    text = "\n".join(paragraph.text for paragraph in normalised.paragraphs)
     return {"format": suffix, "paragraphs": len(normalised.paragraphs),
-            "numbering": [FAMILY_NAMES[style] for style in styles], "tags": len(parse_responsibility(text).spans)}
+            "numbering": [FAMILY_NAMES[style] for style in styles], "tags": tags}
 
 
 def _text(node: Node, normalised: Normalised, kinds: tuple[str, ...], original: bool = False) -> str:
@@ -80,8 +89,9 @@ TASK_TEXT = ("body", "box")
 SUB_MEASURE_STYLES = {"arabic", "arabic_paren", "circled", "cn_shi"}
 
 
-def _read_nodes(plan: ParsedPlan, outline: Outline, normalised: Normalised) -> dict[int, Task]:
-    """Walk the outline in reading order: sections, and tasks with their units and deliverables.
+def _read_nodes(plan: ParsedPlan, outline: Outline, normalised: Normalised) -> tuple[dict[int, Task], int]:
+    """Walk the outline in reading order: sections, and tasks with their units and deliverables; and
+    count the responsibility tags read.
 
     Classify first: a node is a task when it is a leaf outside the preamble, or when it carries its
     own tag above sub-measures (they become its child items); a goal section (发展目标) whose items
@@ -94,11 +104,14 @@ def _read_nodes(plan: ParsedPlan, outline: Outline, normalised: Normalised) -> d
     lifted = _lift_closing_tags(nodes, own, texts)
     _unmark_tagged_goals(nodes, own)
     _mark_untagged_safeguards(nodes, own)
+    _mark_text_a_table_breaks_down(nodes, own)
     carried: list[str] = []
     task_nodes: dict[int, Task] = {}
     for node in nodes:
         responsibility = own[id(node)]
-        if not _is_task(node, responsibility, id(node) in lifted or _has_body(node)):
+        children_tagged = any(not own[id(child)].is_empty for child in node.children)
+        says_what_to_do = id(node) in lifted or _has_body(node) and not children_tagged
+        if not _is_task(node, responsibility, says_what_to_do):
             plan.sections.append(Section(node.number, node.title, len(node.path), node.path,
                                          _text(node, normalised, TASK_TEXT + ("year",)), node.is_preamble))
             carried = _unique(carried + responsibility.carried)
@@ -111,14 +124,20 @@ def _read_nodes(plan: ParsedPlan, outline: Outline, normalised: Normalised) -> d
         carried = _unique(carried + responsibility.carried)
         task = _task(node, normalised, responsibility, carried)
         task.parent = next((task_nodes[id(ancestor)].number for ancestor in _lineage(node.parent) if id(ancestor) in task_nodes), None)
-        _judge(task, node, responsibility, texts[id(node)], source)
+        _judge(task, responsibility, texts[id(node)], source, node)
         plan.tasks.append(task)
         task_nodes[id(node)] = task
-    return task_nodes
+        if not node.children and len(responsibility.spans) > 1:
+            plan.tasks.extend(_sentence_items(task, first_leads, carried))
+    return task_nodes, sum(len(found.spans) for found in own.values())
 
 
 def _is_task(node: Node, responsibility: Responsibility, says_what_to_do: bool) -> bool:
-    """A leaf outside the preamble; or a node that says what to do, with its own tag, above sub-measures."""
+    """A leaf outside the preamble; or a node that says what to do, with its own tag, above sub-measures.
+
+    Sub-measures with tags of their own make their parent a section whose tag they inherit when
+    they name no unit ("一、科技创新政策(由市科技局牵头实施)" over "1.…(责任单位:市科技局)").
+    """
     if is_task(node):
         return True
     return (says_what_to_do and bool(node.children) and not node.is_preamble and node.style not in SECTION_STYLES | SUB_MEASURE_STYLES
@@ -170,6 +189,21 @@ def _mark_untagged_safeguards(nodes: list[Node], own: dict[int, Responsibility])
                 below.is_preamble = True
 
 
+# Rows with units a task table needs before the text around it counts as the plan it breaks down.
+TABLE_ROWS = 5
+
+
+def _mark_text_a_table_breaks_down(nodes: list[Node], own: dict[int, Responsibility]) -> None:
+    """A notice's text and its 分工表 in one file: where the table's rows name their units and the
+    numbered items of the text name none, the items are the plan the table breaks down, not tasks."""
+    rows = sum(1 for node in nodes if node.style == "table_row" and not own[id(node)].is_empty)
+    untagged = [node for node in nodes if is_task(node) and node.style not in TABLE_STYLES and own[id(node)].is_empty
+                and _inherited(node, own) is None]
+    if rows >= TABLE_ROWS and rows >= len(untagged):
+        for node in untagged:
+            node.is_preamble = True
+
+
 def _inherited(node: Node, responsibilities: dict[int, Responsibility]) -> Responsibility | None:
     """A task naming no unit takes those its section names, if any."""
     parent = node.parent
@@ -183,14 +217,30 @@ def _inherited(node: Node, responsibilities: dict[int, Responsibility]) -> Respo
 
 def _task(node: Node, normalised: Normalised, responsibility: Responsibility, carried: list[str]) -> Task:
     text = _text(node, normalised, TASK_TEXT) or node.title
-    year_lines = [normalised.paragraphs[part.paragraph].text[part.start:part.end] for part in node.parts if part.kind == "year"]
+    year_lines = _part_texts(node, normalised, "year")
+    task = _new_task(node.number, node.path, node.title, text, _text(node, normalised, TASK_TEXT, original=True) or text,
+                     responsibility, carried, year_lines)
+    task.deliverables = dated_by_cells(task.deliverables, task_deliverables("", [], _part_texts(node, normalised, "deadline")))
+    for part in node.parts:
+        if part.kind.startswith(YEAR_COLUMN):
+            year, cell = int(part.kind.removeprefix(YEAR_COLUMN)), normalised.paragraphs[part.paragraph].text[part.start:part.end]
+            task.deliverables.append(Deliverable(year, cell, targets_in(cell, year)))
+    return task
+
+
+def _part_texts(node: Node, normalised: Normalised, kind: str) -> list[str]:
+    return [normalised.paragraphs[part.paragraph].text[part.start:part.end] for part in node.parts if part.kind == kind]
+
+
+def _new_task(number: str, path: list[str], title: str, text: str, text_original: str, responsibility: Responsibility,
+              carried: list[str], year_lines: list[str]) -> Task:
     co = [unit for unit in _unique(responsibility.co + carried) if unit != responsibility.lead]
     task = Task(
-        number=node.number,
-        path=node.path,
-        title=node.title,
+        number=number,
+        path=path,
+        title=title,
         text=text,
-        text_original=_text(node, normalised, TASK_TEXT, original=True) or text,
+        text_original=text_original,
         lead=responsibility.lead,
         co=co,
         groups=[unit for unit in [responsibility.lead, *co] if unit and is_group(unit)],
@@ -203,14 +253,26 @@ def _task(node: Node, normalised: Normalised, responsibility: Responsibility, ca
     return task
 
 
+def _sentence_items(task: Task, first_leads: bool, carried: list[str]) -> list[Task]:
+    """Sentences of one item that carry tags of their own are its child items, numbered 1, 2… under it."""
+    items = []
+    for index, (run, title, responsibility) in enumerate(tagged_sentences(task.text, first_leads), 1):
+        item = _new_task(f"{task.number}-{index}", task.path + [str(index)], title, run, run, responsibility, carried, [])
+        item.parent = task.number
+        _judge(item, responsibility, run, "own")
+        items.append(item)
+    return items
+
+
 DOUBT_WEIGHTS = {"no_lead": 0.5, "maybe_heading": 0.3, "unknown_unit": 0.2, "unclosed_clause": 0.2,
                  "first_listed_lead": 0.15, "inherited_lead": 0.1}
 
 
-def _judge(task: Task, node: Node, responsibility: Responsibility, text: str, source: str) -> None:
+def _judge(task: Task, responsibility: Responsibility, text: str, source: str, node: Node | None = None) -> None:
     """Say where the units were read and what the office should check, most doubtful first."""
     clauses = [text[start:end] for start, end in responsibility.spans] if source == "own" else []
-    task.source = {"sentence": _first_sentence(task.text), "units": "".join(clauses) or node.units_text or None,
+    units_text = node.units_text if node else ""
+    task.source = {"sentence": _first_sentence(task.text), "units": "".join(clauses) or units_text or None,
                    "units_from": source if not responsibility.is_empty else None}
     doubts = []
     if task.lead is None:
@@ -223,7 +285,8 @@ def _judge(task: Task, node: Node, responsibility: Responsibility, text: str, so
         doubts.append("inherited_lead")
     if responsibility.is_unclosed:
         doubts.append("unclosed_clause")
-    if not node.children and task.text.strip("。 ") == task.title and responsibility.is_empty and not task.deliverables:
+    has_children = bool(node and node.children)
+    if not has_children and task.text.strip("。 ") == task.title and responsibility.is_empty and not task.deliverables:
         doubts.append("maybe_heading")
     task.doubts = doubts
     task.confidence = round(max(0.05, 1 - sum(DOUBT_WEIGHTS[doubt] for doubt in doubts)), 2)
@@ -234,18 +297,18 @@ def _first_sentence(text: str) -> str:
     return text[:match.end()] if match else text
 
 
-def _plan_targets(outline: Outline, normalised: Normalised) -> list[Target]:
-    """Targets stated outside the tasks: in the opening text and in the goals (发展目标)."""
+def _plan_targets(outline: Outline, normalised: Normalised, task_nodes: dict[int, Task]) -> list[Target]:
+    """Targets stated outside the tasks: in the opening text, the goals (发展目标) and the sections' own text."""
     targets: list[Target] = []
     for node in outline.root.walk():
-        if not (node is outline.root or node.is_preamble):
+        if id(node) in task_nodes:
             continue
         is_goal = any("目标" in ancestor.title for ancestor in _lineage(node))
         year, _ = scope_year(node.title)
         for part in node.parts:
             if part.kind != "box":
                 paragraph = normalised.paragraphs[part.paragraph].text[part.start:part.end]
-                targets.extend(plan_targets(paragraph, year, is_goal))
+                targets.extend(plan_targets(paragraph, year, is_goal, committed=not node.is_preamble and node is not outline.root))
     unique = {(target.name, target.value, target.unit, target.year): target for target in reversed(targets)}
     return [target for target in targets if unique.get((target.name, target.value, target.unit, target.year)) is target]
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from tracker.plans.parser.deliverables import MULTIPLIERS, parse_quantity
+from tracker.plans.parser.targets import MULTIPLIERS, parse_quantity
 from tracker.plans.parser.model import Indicator
 
 VALUE = re.compile(r"^[*※#]?\s*[≥≤><约]?\s*(?P<number>\d+(?:\.\d+)?)\s*(?:%|‰)?\s*(?:左右|以上|以内|以下|及以上)?$")

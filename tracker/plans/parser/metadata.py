@@ -6,7 +6,10 @@ from pathlib import PurePath
 
 from tracker.plans.parser.numbering import ACTION_WORDS
 
-PLAN_KINDS = r"(?:实施方案|行动方案|工作方案|方案|规划|行动计划|计划|实施意见|意见|纲要|办法|措施|要点|分工表|分解表|任务清单)"
+PLAN_KINDS = (r"(?:实施方案|行动方案|工作方案|方案|规划|行动计划|计划|实施意见|意见|纲要|办法|措施|要点|任务分解表|分解表|分工表"
+              r"|任务分解|责任分解|实事|清单)")
+# A notice's own title names the plan it issues: "…关于印发2018年政务公开工作主要任务分解表的通知".
+ISSUING = re.compile(r"关于(?:印发|转发)?《?([^《》]{4,80}?)》?的通知")
 QUOTED_TITLE = re.compile(rf"《([^《》]{{4,80}}?{PLAN_KINDS}(?:\s*[(（][^()（）]*[)）])?)(?:\.docx?|\.pdf|\.wps)?》")
 CITATION_BEFORE = re.compile(r"(?:根据|依据|按照|贯彻|落实|参照|对照|执行|结合)[^,，。;；]{0,6}$")
 FILE_EXTENSION = re.compile(r"\.(?:docx?|pdf|wps|txt)$", re.IGNORECASE)
@@ -21,7 +24,13 @@ HEAD_LINES = 12
 
 
 def find_title(lines: list[str], filename: str | None) -> str:
-    """The plan's name: quoted 《…方案》 near the top, a title line, "制定本方案" or the file name."""
+    """The plan's name: the notice's title (关于印发…的通知), quoted 《…方案》 near the top, a title
+    line, "制定本方案" or the file name."""
+    for line in lines[:HEAD_LINES]:
+        issuing = ISSUING.search(line)
+        if issuing and "》" not in line[issuing.end():issuing.end() + 1] and not CITATION_BEFORE.search(line[:issuing.start()]) \
+                and not re.search(r"《[^》]*$", line[:issuing.start()]):
+            return issuing.group(1).strip()
     for line in lines[:HEAD_LINES] + lines[HEAD_LINES:HEAD_LINES * 3]:
         for match in QUOTED_TITLE.finditer(line):
             if not CITATION_BEFORE.search(line[:match.start()]):

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
+from datetime import date
 
 
 @dataclass
@@ -23,6 +24,10 @@ class Target:
     text: str
     value_max: int | float | None = None
     year: int | None = None
+    # "min" for a floor (不低于, 以上), "max" for a ceiling (控制在…以内, 压缩至); a rise or a fall
+    # ("增长6%", "下降15%") says the value is a change, not a level.
+    bound: str | None = None
+    change: str | None = None
 
 
 @dataclass
@@ -35,12 +40,17 @@ class Deliverable:
     recurring: bool = False
     # "到2025年…" is a deadline; "2018年…" is that year's work. Only the latter dates the plan's start.
     is_deadline: bool = False
+    # The day it is due where the text names one ("2025年6月底前" → 2025-06-30).
+    due_on: date | None = None
+    # A deadline that names no year ("6月底前"), dated once the plan's year is known.
+    deadline_text: str | None = None
 
     def to_dict(self) -> dict:
         return {
             "year": self.year,
             "text": self.text,
             "recurring": self.recurring,
+            "due_on": self.due_on.isoformat() if self.due_on else None,
             "targets": [asdict(target) for target in self.targets],
         }
 

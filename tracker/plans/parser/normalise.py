@@ -1,6 +1,6 @@
 """Text as copied from the web → clean simplified paragraphs, each keeping its unconverted original.
 
-Repairs, in order: odd characters; an archiver's header and the site's chrome around the text
+Repairs, in order: odd characters and pinyin glosses; an archiver's header and the site's chrome around the text
 (breadcrumbs, share buttons, 来源/附件下载); a page dumped on one line split back into its paragraphs;
 spaces inside words (PDF copies); dates that lost 年/月 and document numbers that lost 〕; web-page
 boilerplate lines; page-break markers cut into sentences ("实\\n\\n2、施产业…"); lines broken inside a
@@ -85,6 +85,15 @@ class Paragraph:
         shifted = [(a + shift_text, b + shift_text, c + shift_original, d + shift_original) for a, b, c, d in other.pieces]
         return Paragraph(self.text + other.text, self.original + other.original, self.pieces + shifted)
 
+    def span(self, start: int, end: int) -> Paragraph:
+        """The paragraph's text[start:end], with the original it came from."""
+        if self.text == self.original:
+            return Paragraph.plain(self.text[start:end])
+        original_start, original_end = self._to_original(start), self._to_original(end)
+        pieces = [(max(a, start) - start, min(b, end) - start, max(c, original_start) - original_start,
+                   min(d, original_end) - original_start) for a, b, c, d in self.pieces if b > start and a < end]
+        return Paragraph(self.text[start:end], self.original[original_start:original_end], pieces)
+
     def without_prefix(self, length: int) -> Paragraph:
         original_length = self._to_original(length)
         pieces = [
@@ -108,12 +117,12 @@ class Normalised:
 
 def normalise(text: str) -> Normalised:
     warnings: list[ParseWarning] = []
-    text = clean_characters(text)
+    text = drop_pinyin(clean_characters(text))
     is_traditional = looks_traditional(text)
     head, text = split_archive_header(text)
-    lines = [close_word_gaps(line.strip()) for raw in text.split("\n")
-             for dumped in split_dumped_line(strip_site_chrome(raw)) for line in split_signature(dumped)]
+    lines = [close_word_gaps(line.strip()) for raw in text.split("\n") for line in split_dumped_line(strip_site_chrome(raw))]
     lines, repaired = repair_dates(lines)
+    lines = [piece for line in lines for piece in split_signature(line)]
     if repaired:
         warnings.append(ParseWarning("dates_repaired", f"已补全 {repaired} 处缺少“年”“月”的日期(如“20221229日”→“2022年12月29日”),请核对。"))
     paragraphs = [to_simplified(line) if is_traditional else Paragraph.plain(line) for line in lines if line]
@@ -181,7 +190,15 @@ def split_dumped_line(line: str) -> list[str]:
     # A PDF copy's spaces fall inside words, every few dozen characters; a page's fall between paragraphs.
     if len(line) < DUMPED_LINE_LENGTH or gaps < 2 or len(line) / gaps < PARAGRAPH_GAP_SPACING:
         return [line]
-    return _PARAGRAPH_GAP.split(line)
+    pieces: list[str] = []
+    for piece in _PARAGRAPH_GAP.split(line):
+        # A label spread over its table cell ("工 作 任 务") is one word, not four paragraphs.
+        if pieces and (len(piece) == 1 or last_length == 1):
+            pieces[-1] += piece
+        else:
+            pieces.append(piece)
+        last_length = len(piece)
+    return pieces
 
 
 _PREVIEW_CUT = re.compile(r"免费预览|展开阅读全文|剩余\d*页未读|下载后查看完整|阅读全文")
@@ -191,6 +208,15 @@ def clean_characters(text: str) -> str:
     """Line ends, invisible characters, odd spaces and full-width digits and letters made plain."""
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n").replace("\u2029", "\n")
     return text.translate(_INVISIBLE).translate(_SPACES).translate(_WIDTH)
+
+
+# Mirror sites gloss characters with their pinyin: "報(bào)告" is 報告. Only a tone-marked syllable
+# counts, so "(a)" or "(PM2.5)" stay.
+_PINYIN_GLOSS = re.compile(r"(?<=[\u3400-\u9fff])\([a-zü]*[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ][a-zü]*\)")
+
+
+def drop_pinyin(text: str) -> str:
+    return _PINYIN_GLOSS.sub("", text)
 
 
 def close_word_gaps(line: str) -> str:

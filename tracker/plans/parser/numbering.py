@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 
 from tracker.plans.parser.model import ParseWarning
-from tracker.plans.parser.task_tables import TaskTable, find_task_tables, row_parts, units_clause
+from tracker.plans.parser.task_tables import Cell, TaskTable, cells, find_task_tables, row_parts, units_clause
 
 CN_DIGITS = "一二三四五六七八九十"
 CN_NUMERAL = f"[{CN_DIGITS}百零〇]"
@@ -34,10 +34,11 @@ START_MARKERS = [
 INLINE_STYLES = ("chapter", "section", "cn_paren", "cn", "arabic")
 _INLINE = re.compile("|".join(f"(?P<{style}>{pattern.pattern})" for style, pattern in START_MARKERS if style in INLINE_STYLES))
 _MARKER_BY_STYLE = dict(START_MARKERS)
-SENTENCE_END_BEFORE = "。!?！？)）"
+SENTENCE_END_BEFORE = "。!?！？)）:："
 SECTION_STYLES = {"chapter", "section"}
 # Items that are one paragraph (or one table row) and hold nothing below them.
 SINGLE_PARAGRAPH_STYLES = {"heading", "table_row"}
+TABLE_STYLES = {"table_row", "table_group"}
 BOX_START = re.compile(rf"^专栏\s*({CN_NUMERAL}+|\d+)")
 
 # The usual headings of a plan's parts, which a copy may run into the text that follows them.
@@ -78,7 +79,9 @@ class Part:
     paragraph: int
     start: int
     end: int
-    kind: str = "body"  # "title": the node's own heading line; "year": a deliverable line; "box": 专栏
+    # "title": the node's own heading line; "year": a deliverable line; "box": 专栏; "deadline": a
+    # task table's 完成时限 cell.
+    kind: str = "body"
 
 
 @dataclass
@@ -192,7 +195,7 @@ def title_of(segment: str) -> str:
 def is_preamble_title(title: str) -> bool:
     """Background, guiding ideas, principles and goals (指导思想、基本原则、发展目标…) are not tasks."""
     text = re.sub(r"《[^》]*》", "", title).strip(" 。:")
-    if "指导思想" in text:
+    if "指导思想" in text or re.search(r"的(?:总体要求|基本原则|主要目标|总体目标|指导思想)$", text):
         return True
     if len(text) > 16 or NOT_PREAMBLE.search(text):
         return False
@@ -255,6 +258,9 @@ class _OutlineBuilder:
                 index += 1
                 continue
             if index in self.task_tables:
+                # An annex (附件) stands outside the sections of the text before it.
+                if any(re.match(r"附\s*件", text) for text in self.paragraphs[max(index - 2, 0):index]):
+                    del self.stack[1:]
                 self._add_task_table(self.task_tables[index])
                 index = self.task_tables[index].end
                 continue
@@ -408,17 +414,63 @@ class _OutlineBuilder:
             owner.parts.append(Part(index, 0, len(self.paragraphs[index]), "box"))
 
     def _add_task_table(self, table: TaskTable) -> None:
-        """Each row with a task is a task; its unit and deadline columns are read as the text would be."""
-        for index in range(table.start + 1, table.end):
-            parts = row_parts(self.paragraphs[index], table)
-            tasks = parts.get("task", [])
+        """Each row with a task is a task; its unit and deadline columns are read as the text would be.
+
+        A row holding only a numbered heading (一、…) opens a section. A task column merged over
+        several rows (主要工作任务 over its 具体工作措施, repeated into each row by the reader) names
+        a group: a section opened where its text changes. A row is numbered by the marker its task
+        opens with (1、), else by its 序号 where that changes from row to row, else by its place.
+        """
+        lines = range(table.start + 1, table.end)
+        grid = [cells(self.paragraphs[index]) for index in lines]
+        years = {position for position, _ in _year_columns(self.paragraphs[table.start])}
+        task_columns = [position for position in table.columns["task"] if position not in years]
+        groups = _group_columns(task_columns, [row for row in grid if _row_heading(row) is None])
+        numbers = [parts["number"][0].text if parts.get("number") else "" for parts in
+                   (row_parts(self.paragraphs[index], table) for index in lines)]
+        group_text = None
+        for offset, (index, row) in enumerate(zip(lines, grid)):
+            heading = _row_heading(row)
+            if heading is not None:
+                self._close_table()
+                node = self._open(*heading)
+                node.title = title_of(heading[1].string[heading[1].end():])
+                continue
+            present = [(position, row[position]) for position in task_columns if position < len(row) and row[position].text]
+            tasks = [cell for position, cell in present if position not in groups]
             if not tasks:
                 continue
-            number = parts["number"][0].text if parts.get("number") else str(index - table.start)
-            node = Node("table_row", number, title=title_of(tasks[0].text), units_text=units_clause(parts))
-            node.parts = [Part(index, cell.start, cell.end) for cell in tasks]
-            node.parts += [Part(index, cell.start, cell.end, "year") for cell in parts.get("deadline", []) if YEAR_LINE.match(cell.text)]
-            self._push(node)
+            group = next((cell.text for position, cell in present if position == min(groups, default=None)), None)
+            if group and group != group_text:
+                self._push(Node("table_group", numbers[offset] or str(offset + 1), title=title_of(group)))
+                group_text = group
+            # The group's words stay in the row's text too: "推进生态文明建设" is part of what the row asks.
+            tasks += [cell for position, cell in present if position in groups]
+            self._push(self._table_row(index, table, tasks, numbers, offset))
+        self._close_table()
+
+    def _close_table(self) -> None:
+        while self.top.style in TABLE_STYLES:
+            self.stack.pop()
+
+    def _table_row(self, index: int, table: TaskTable, tasks: list, numbers: list[str], offset: int) -> Node:
+        parts = row_parts(self.paragraphs[index], table)
+        marker = match_start_marker(tasks[0].text)
+        own = marker[1] if marker and marker[0] in SUB_MEASURE_MARKERS else None
+        if own:
+            number = own.group(1)
+        elif numbers[offset] and numbers.count(numbers[offset]) == 1:
+            number = numbers[offset]
+        else:
+            number = str(offset + 1)
+        skip = own.end() if own else 0
+        node = Node("table_row", number, title=title_of(tasks[0].text[skip:]), units_text=units_clause(parts))
+        node.parts = [Part(index, cell.start + (skip if cell is tasks[0] else 0), cell.end) for cell in tasks]
+        node.parts += [Part(index, cell.start, cell.end, "deadline") for cell in parts.get("deadline", [])]
+        row = cells(self.paragraphs[index])
+        node.parts += [Part(index, row[position].start, row[position].end, f"{YEAR_COLUMN}{year}")
+                       for position, year in _year_columns(self.paragraphs[table.start]) if position < len(row) and row[position].text]
+        return node
 
     # After reading ------------------------------------------------------------------------------
 
@@ -443,6 +495,37 @@ class _OutlineBuilder:
             seen[key] = seen.get(key, 0) + 1
             child.path = path + [key if seen[key] == 1 else f"{key}#{seen[key]}"]
             self._mark(child, child.path)
+
+
+SUB_MEASURE_MARKERS = ("arabic", "arabic_paren", "circled")
+HEADING_MARKERS = ("chapter", "section", "cn", "cn_paren")
+
+
+def _row_heading(row: list[Cell]) -> tuple[str, re.Match] | None:
+    """A table row that holds nothing but a numbered heading ("一、优化政务服务 |  |  |")."""
+    texts = [cell.text for cell in row if cell.text]
+    marker = match_start_marker(texts[0]) if len(texts) == 1 else None
+    return marker if marker and marker[0] in HEADING_MARKERS else None
+
+
+# A column headed by a year ("2024年", "2025年目标") holds each row's work for that year.
+YEAR_COLUMN = "year_column:"
+_YEAR_HEADER = re.compile(r"^((?:19|20)\d\d)\s*年(?:度)?(?:目标|任务|工作)?(?:目标|任务)?$")
+
+
+def _year_columns(header: str) -> list[tuple[int, int]]:
+    return [(position, int(match.group(1))) for position, cell in enumerate(cells(header))
+            if (match := _YEAR_HEADER.match(re.sub(r"\s", "", cell.text)))]
+
+
+def _group_columns(positions: list[int], grid: list[list[Cell]]) -> set[int]:
+    """Task columns merged over several rows: an entry repeated in the next row, and fewer different
+    entries than the column naming the tasks."""
+    columns = {position: [row[position].text for row in grid if position < len(row)] for position in positions}
+    distinct = {position: len(set(filter(None, texts))) for position, texts in columns.items()}
+    most = max(distinct.values(), default=0)
+    return {position for position, texts in columns.items() if 0 < distinct[position] < most
+            and any(text and text == following for text, following in zip(texts, texts[1:]))}
 
 
 def is_task(node: Node) -> bool:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from tracker.plans.parser.units import is_unit_name
+from tracker.plans.parser.units import is_body_name, is_unit_name
 
 LEAD_LABELS = ("责任单位", "责任部门", "牵头单位", "牵头部门", "责任主体", "主责单位", "负责单位", "牵头")
 LEAD_LABELS += ("主办单位", "主办", "牵头领导")
@@ -25,6 +25,9 @@ OPENERS = "(（【[〔［"
 CLOSERS = {"(": ")", "（": "）", "【": "】", "[": "]", "〔": "〕", "［": "］"}
 CLAUSE_OPEN = re.compile(rf"[{re.escape(OPENERS)}]\s*(?:{_LABEL})\s*[:：]")
 BARE_CLAUSE = re.compile(rf"(?:^|(?<=[。;；\n]))\s*(?:{_LABEL})\s*[:：]")
+BRACKETED_LABEL = re.compile(rf"【\s*({_LABEL})\s*】")
+# "县水利局(牵头)" in a list: the unit so marked leads, wherever it stands.
+LEAD_MARK = re.compile(r"\s*[(（](?:牵头|牵头单位|主责|主办)[)）]$")
 # A label is known by its colon; a PDF copy may have dropped the space before it ("市科技局配合:").
 LABELLED = re.compile(rf"[;；,，。\s]*({_LABEL})\s*[:：]\s*")
 
@@ -42,23 +45,29 @@ FULL_NAME_START = ("中国", "中央", "国家", "全国", "国务院", "人民�
 INSTITUTIONS = ("集团", "公司", "银行", "分行", "支行", "大学", "学院", "医院")
 _UNIT_SPLIT = re.compile(r"[、/／]|(?<=[\u4e00-\u9fff])[A-Za-z](?=[\u4e00-\u9fff])|\s+|(?<=[\u4e00-\u9fff])(?:及|和|与|以及)(?=各|有关|相关)"
                          r"|等(?:和|及|以及|与)?(?=[\u4e00-\u9fff]{2})(?!(?:部门|单位|方面)$)")
-_TRAILING = re.compile(r"(?:等单位|等部门|等|按职责分工|按照职责分工|按职责|分别|共同|负责|牵头|配合|参与|落实|推进|实施|抓好)+$")
+_TRAILING = re.compile(r"(?:等单位|等部门|等|按职责分工|按照职责分工|按职责|分别|共同|负责|牵头|主办|协办|配合|参与|落实|推进|实施|抓好)+$")
 _GROUP = re.compile(rf"^(?:各|有关|相关|全体)|[一二三四五六七八九十两]+个?(?:市|县|区|地|部门|单位)|成员单位$")
-CARRY_FORWARD = re.compile(r"下同|以下同|后同")
-INCLUDED = re.compile(r"(?:均|都|皆)(?:包括|包含|含|涉及)|包括|包含")
+# "…下同", or "以下政策措施均需各县区人民政府落实,不再单独列出": said once, it holds for what follows.
+CARRY_FORWARD = re.compile(r"下同|以下同|后同|以下[^,，。;；]{0,10}?(?:均|都)")
+INCLUDED = re.compile(r"(?:均|都|皆)(?:包括|包含|含|涉及|需|须|由|请)|包括|包含")
 NOT_UNITS = re.compile(r"不单独列出|不再列出|不再单独列出|不再做分工|不再分工|下同|以下同|后同")
 # "排在第一位的为牵头单位", "主要责任单位第一个为牵头单位", "列第一位者为工作牵头单位": said once, anywhere.
 FIRST_LEADS = re.compile(r"(?:第一位|首位|第一个|第一家|排名第一|排在第一|列第一)[^。;；]{0,8}?(?:为|是|系)[^。;；]{0,4}?(?:牵头|主办)")
 # What shares a clause with the units without being one: deadlines, scores, other labels.
 NOT_A_NAME = re.compile(r"[:：]|(?:19|20)\d\d|\d+\s*(?:月|日|分|年)|时限|时间|分值|前完成|底前|年底|年内|长期|持续推进")
 # Verb forms: which verb makes a unit lead and which co-responsible.
-LEAD_VERB = re.compile(r"(?:共同|联合)?牵头(?:负责|落实|推进|实施|抓总)?")
+LEAD_VERB = re.compile(r"(?:共同|联合)?(?:牵头|主办)(?:负责|落实|推进|实施|抓总)?")
 CO_VERB = re.compile(r"(?:配合|参与|协助|协同|协办|支持)(?:实施|落实|推进)?")
 SHARED_VERB = re.compile(r"(?:按|按照|根据)?(?:各自)?(?:职责分工|职能分工|职责)?(?:分别|共同)?(?:负责|落实|承担)")
 WITH_VERB = re.compile(r"会同")
-VERB_CLAUSE = re.compile(rf"[{re.escape(OPENERS)}]([^{re.escape(OPENERS)}]{{2,200}}?(?:牵头|负责|配合|参与|落实|会同|协助)[^{re.escape(OPENERS)}]{{0,80}}?)[)）】\]〕］]")
+VERB_CLAUSE = re.compile(rf"[{re.escape(OPENERS)}]([^{re.escape(OPENERS)}]{{2,200}}?(?:牵头|主办|负责|配合|参与|落实|会同|协助)[^{re.escape(OPENERS)}]{{0,80}}?)[)）】\]〕］]")
 # A sentence that is only units and a verb: "由市发展改革委牵头。" "各地区、各部门负责。" "县示范区管委会牵头工作(8项)".
-VERB_SENTENCE = re.compile(r"(?:^|(?<=[。;；\n]))\s*由?([^。;；\n]{2,120}?(?:牵头|负责|配合|参与)[^。;；\n]{0,40})(?=[。;；\n]|$)")
+VERB_SENTENCE = re.compile(rf"(?:^|(?<=[。;；\n]))\s*由?(?![{re.escape(OPENERS)}])([^。;；\n]{{2,120}}?(?:牵头|负责|配合|参与)[^。;；\n]{{0,40}})(?=[。;；\n]|$)")
+_CLOSERS = ")）】]〕］"
+# A bracket ending a sentence with nothing but units in it: "(市人社局、市财政局)"; or one a cut left
+# open at the very end ("(市政府办公室、市").
+BARE_BRACKET = re.compile(rf"[{re.escape(OPENERS)}]((?:[^{re.escape(OPENERS + _CLOSERS)}]|[(（][^()（）]{{1,8}}[)）]){{2,160}}?)"
+                          rf"(?:[{re.escape(_CLOSERS)}](?=\s*(?:[。;；\n]|$))|\s*$)")
 SUFFIX_SHARED = re.compile(r"^各?[省市县区州旗]{1,2}$")
 SHARED_SUFFIX = re.compile(r"(?:人民政府|政府|党委和政府|党委|管委会)$")
 
@@ -91,7 +100,12 @@ class Clause:
     start: int
     end: int
     is_unclosed: bool = False
-    is_labelled: bool = True
+    # How it names them: "label" (牵头单位:…), "verb" (甲牵头,乙配合) or "bare" (甲、乙).
+    form: str = "label"
+
+    @property
+    def is_labelled(self) -> bool:
+        return self.form == "label"
 
 
 def find_clauses(text: str) -> list[tuple[str, bool]]:
@@ -100,9 +114,11 @@ def find_clauses(text: str) -> list[tuple[str, bool]]:
 
 
 def _clauses(text: str) -> list[Clause]:
+    # "【牵头单位】甲【配合单位】乙" reads as "牵头单位:甲 配合单位:乙"; the length is kept for the spans.
+    text = BRACKETED_LABEL.sub(lambda match: f" {match.group(1)}：", text)
     clauses = _labelled_clauses(text)
     taken = [(clause.start, clause.end) for clause in clauses]
-    for clause in _verb_clauses(text):
+    for clause in _verb_clauses(text) + _bare_clauses(text):
         if not any(start <= clause.start < end or clause.start <= start < clause.end for start, end in taken):
             clauses.append(clause)
             taken.append((clause.start, clause.end))
@@ -134,8 +150,43 @@ def _verb_clauses(text: str) -> list[Clause]:
         for match in pattern.finditer(text):
             content = match.group(1).strip()
             if _verb_parts(content):
-                found.append(Clause(content, match.start(), match.end(), is_labelled=False))
+                found.append(Clause(content, match.start(), match.end(), form="verb"))
+    for clause in _unclosed_at_end(text):
+        if _verb_parts(clause.content):
+            found.append(clause)
     return found
+
+
+def _bare_clauses(text: str) -> list[Clause]:
+    """Brackets of units alone ending a sentence, the first unit a public body's name."""
+    found = []
+    for match in BARE_BRACKET.finditer(text):
+        is_unclosed = match.group(0)[-1] not in _CLOSERS
+        content = _cut_fragment(match.group(1).strip()) if is_unclosed else match.group(1).strip()
+        if content and match.start() and text[match.start() - 1] == content[-1]:
+            continue  # another name of the name before it: "合肥先进计算中心(超级计算中心)"
+        names = [name for group in _groups(content) for name in split_units(group)]
+        if names and is_body_name(names[0]) and all(map(is_unit_name, names)):
+            found.append(Clause(content, match.start(), match.end(), is_unclosed, form="bare"))
+    return found
+
+
+def _unclosed_at_end(text: str) -> list[Clause]:
+    """A bracket the copy's cut left open ("(市发展改革委牵头,市"): its content up to the last whole unit."""
+    match = BARE_BRACKET.search(text)
+    while match is not None and match.group(0)[-1] in _CLOSERS:
+        match = BARE_BRACKET.search(text, match.end())
+    if match is None:
+        return []
+    return [Clause(_cut_fragment(match.group(1).strip()), match.start(), match.end(), True, form="verb")]
+
+
+def _cut_fragment(content: str) -> str:
+    """The list without the piece the cut broke off ("市政府办公室、市" → "市政府办公室")."""
+    pieces = re.split(r"([、,，;；])", content)
+    if len(pieces) > 1 and not is_unit_name(pieces[-1].strip()):
+        return "".join(pieces[:-2])
+    return content
 
 
 def _closing_bracket(text: str, start: int) -> tuple[int, bool]:
@@ -163,7 +214,7 @@ def parse_responsibility(text: str, first_leads: bool = False) -> Responsibility
     for clause in _clauses(text):
         result.is_unclosed |= clause.is_unclosed
         result.spans.append((clause.start, clause.end))
-        parts = _labelled_parts(clause.content) if clause.is_labelled else _verb_parts(clause.content)
+        parts = {"label": _labelled_parts, "verb": _verb_parts}.get(clause.form, _bare_parts)(clause.content)
         for role, content in parts:
             for group in _groups(content):
                 included = INCLUDED.search(group)
@@ -173,7 +224,12 @@ def parse_responsibility(text: str, first_leads: bool = False) -> Responsibility
                     if CARRY_FORWARD.search(clause.content):
                         result.carried.extend(named)
                     continue
-                {"lead": leads, "co": co_units}.get(role, responsible).extend(split_units(group))
+                for name in split_units(group):
+                    marked = LEAD_MARK.search(name)
+                    if marked:
+                        leads.append(name[:marked.start()])
+                    else:
+                        {"lead": leads, "co": co_units}.get(role, responsible).append(name)
     ordered = _unique(leads + responsible + co_units)
     if ordered:
         result.lead = ordered[0]
@@ -182,6 +238,41 @@ def parse_responsibility(text: str, first_leads: bool = False) -> Responsibility
         result.first_listed |= not leads and not responsible
     result.carried = _unique(result.carried)
     return result
+
+
+# The least text a sentence needs before its tag to be an item of its own (not a tag split over lines).
+ITEM_TEXT = 4
+_SENTENCE_END = re.compile(r"\s*[。;；!?！？]?")
+
+
+def tagged_sentences(text: str, first_leads: bool = False) -> list[tuple[str, str, Responsibility]]:
+    """An item whose sentences carry tags of their own ("修缮水库(甲牵头)。整治河道(乙牵头)。"): each run
+    of sentences up to and with its tag, the run's words before the tag, and the units the tag names.
+    Nothing unless two tags or more each close a run of words; words after the last tag join its run."""
+    clauses = _clauses(text)
+    runs: list[tuple[str, str, Responsibility]] = []
+    start = 0
+    for clause in clauses:
+        words = text[start:clause.start]
+        if len(re.sub(r"\W", "", words)) < ITEM_TEXT:
+            return []
+        end = _SENTENCE_END.match(text, clause.end).end()
+        run = text[start:end]
+        runs.append((run, words, parse_responsibility(run, first_leads)))
+        start = end
+    if len(runs) < 2:
+        return []
+    rest = text[start:]
+    if rest.strip():
+        run, words, responsibility = runs[-1]
+        runs[-1] = (run + rest, words, responsibility)
+    return [(run.strip(), _title(words), responsibility) for run, words, responsibility in runs]
+
+
+def _title(words: str) -> str:
+    """A sentence item's heading: the first clause of the sentence its tag closes, at most 40 characters."""
+    sentence = [part for part in re.split(r"[。;；!?！？]", words) if part.strip()][-1]
+    return re.split(r"[,，:：]", sentence.strip(), maxsplit=1)[0][:40]
 
 
 def _groups(content: str) -> list[str]:
@@ -222,6 +313,10 @@ def _verb_parts(content: str) -> list[tuple[str, str]]:
             return []
         parts.append((role, group))
     return parts
+
+
+def _bare_parts(content: str) -> list[tuple[str, str]]:
+    return [("responsible", group) for group in _groups(content)]
 
 
 def _verb_role(group: str) -> tuple[str, str] | None:
