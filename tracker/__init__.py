@@ -7,7 +7,7 @@ from pathlib import Path
 
 from flask import Flask
 
-from tracker.config import CONFIGS, DEFAULT_SECRET_KEY
+from tracker.config import CONFIGS, DEFAULT_SECRET_KEY, MissingSecretKey
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -22,6 +22,7 @@ def create_app(config: type | dict | None = None) -> Flask:
     )
     configure(app, config)
     register_extensions(app)
+    register_operations(app)
     register_blueprints(app)
     register_error_handlers(app)
     register_commands(app)
@@ -58,7 +59,7 @@ def ensure_secret_key(app: Flask) -> None:
     if app.config.get("SECRET_KEY") not in (None, "", DEFAULT_SECRET_KEY):
         return
     if app.config.get("SESSION_COOKIE_SECURE"):
-        raise RuntimeError("TRACKER_SECRET_KEY must be set to a long random value in production")
+        raise MissingSecretKey("TRACKER_SECRET_KEY must be set to a long random value in production")
     # Development: one random key kept in instance/, so sessions survive a restart.
     key_file = Path(app.instance_path) / "secret_key"
     if not key_file.exists():
@@ -84,6 +85,12 @@ def register_extensions(app: Flask) -> None:
         timezone_selector=select_timezone,
         default_translation_directories=str(Path(__file__).parent / "translations"),
     )
+
+
+def register_operations(app: Flask) -> None:
+    from tracker.ops.web import install
+
+    install(app)
 
 
 def register_blueprints(app: Flask) -> None:
@@ -120,9 +127,12 @@ def register_error_handlers(app: Flask) -> None:
 def register_commands(app: Flask) -> None:
     from tracker.admin.cli import departments_cli, users_cli
     from tracker.demo import demo_command
+    from tracker.ops.backup_cli import backup_cli
+    from tracker.ops.doctor import doctor_command
     from tracker.plans.cli import plans_cli
     from tracker.reminders.cli import reminders_cli, scheduler_cli
     from tracker.reports.cli import reports_cli
 
-    for command in (users_cli, departments_cli, plans_cli, reminders_cli, scheduler_cli, reports_cli, demo_command):
+    for command in (users_cli, departments_cli, plans_cli, reminders_cli, scheduler_cli, reports_cli, demo_command,
+                    backup_cli, doctor_command):
         app.cli.add_command(command)

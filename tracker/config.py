@@ -4,6 +4,10 @@ from __future__ import annotations
 DEFAULT_SECRET_KEY = "change-me"
 
 
+class MissingSecretKey(RuntimeError):
+    """Production without TRACKER_SECRET_KEY: the factory refuses; `flask doctor` reports it and checks the rest."""
+
+
 class Config:
     SECRET_KEY = DEFAULT_SECRET_KEY
     # None means "SQLite file in instance/": the factory fills it in once it knows the instance path.
@@ -50,12 +54,24 @@ class Config:
     # Deliveries a sender claims, and records as sent, at once: claiming and recording each one alone
     # cost as much as sending it. A sender killed mid-batch sends up to this many again (same Message-ID).
     DELIVERY_BATCH = 50
+    # Seconds between passes of the outbox sender process (`flask reminders deliver --loop`).
+    DELIVERY_INTERVAL_SECONDS = 60
 
     # The scheduler's reminder sweep (Asia/Shanghai): how often, and from which hour of a working day.
     SWEEP_INTERVAL_MINUTES = 15
     REMINDERS_FROM_HOUR = 8
     ISSUING_OFFICE = "联席会议办公室"
     PAGE_SIZE = 50
+
+    # Reverse proxies in front of the app whose X-Forwarded-For/-Proto/-Host are trusted (deploy/: nginx, 1).
+    # 0 trusts none: a client could otherwise claim any address and escape the login throttle.
+    PROXY_COUNT = 0
+    # /metrics answers loopback, or anyone sending `Authorization: Bearer <METRICS_TOKEN>`.
+    METRICS_TOKEN: str | None = None
+    # "text" or "json": one log line per request, with its request id, duration and user id.
+    LOG_FORMAT = "text"
+    # `flask doctor` wants this much free space where evidence and archived reports are written.
+    MIN_FREE_DISK_MB = 1024
 
 
 class DevelopmentConfig(Config):
