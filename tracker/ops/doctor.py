@@ -102,6 +102,10 @@ def check_pdf() -> Check:
                                   timeout=PDF_PROBE_TIMEOUT)
     except (OSError, subprocess.SubprocessError) as error:
         return failed(str(error))
+    if finished.returncode < 0:
+        return Check("pdf", False, _("WeasyPrint 生成 PDF 时进程崩溃(信号 %(signal)d),没有任何字体时会这样:请安装 "
+                                     "fonts-noto-cjk,以及 libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0。",
+                                     signal=-finished.returncode))
     try:
         result = json.loads(finished.stdout.strip().splitlines()[-1])
     except (ValueError, IndexError):
@@ -177,7 +181,8 @@ def labels() -> dict[str, str]:
 
 def format_check(check: Check) -> str:
     status = _("正常") if check.ok else _("注意") if check.warning else _("问题")
-    return f"[{status}] {labels().get(check.name, check.name)}:{check.message}"
+    return _("[%(status)s] %(label)s:%(message)s", status=status, label=labels().get(check.name, check.name),
+             message=check.message)
 
 
 @contextmanager
