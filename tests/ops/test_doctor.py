@@ -1,6 +1,9 @@
 """`flask doctor`: each problem that breaks a production start is planted, found and explained; exit 1 when any is."""
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from datetime import timedelta
 
 import pytest
@@ -11,7 +14,7 @@ from flask_migrate import stamp
 from tests.conftest import _test_config
 from tests.ops.test_backup import PREVIOUS_REVISION, stamped  # noqa: F401  (fixture)
 from tests.reminders.outbox_support import SmtpSink
-from tracker import create_app
+from tracker import PROJECT_ROOT, create_app
 from tracker.bench.mailsink import free_port
 from tracker.clock import utcnow
 from tracker.extensions import db as _db
@@ -64,6 +67,18 @@ def test_production_without_a_secret_key_is_reported_not_a_traceback(monkeypatch
     assert result.exit_code == 1
     assert lines(result, "[问题] 会话密钥:没有设置 TRACKER_SECRET_KEY")
     assert lines(result, "[正常] 数据库:"), "the other checks still ran"
+
+
+def test_the_flask_command_finds_doctor_where_production_refuses_to_load_the_app(tmp_path):
+    env = {key: value for key, value in os.environ.items() if not key.startswith("TRACKER_")}
+    env |= {"TRACKER_ENV": "production", "TRACKER_INSTANCE_PATH": str(tmp_path),
+            "TRACKER_DATABASE_URL": f"sqlite:///{tmp_path / 'tracker.sqlite'}"}
+    finished = subprocess.run([sys.executable, "-m", "flask", "--app", "wsgi", "doctor", "--lang", "en"],
+                              cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=300)
+    assert finished.returncode == 1, finished.stderr
+    assert "[Issue] Secret key: TRACKER_SECRET_KEY is not set, production cannot start" in finished.stdout
+    assert "[Issue] Schema: the database has no tables yet" in finished.stdout
+    assert "Traceback" not in finished.stderr
 
 
 @pytest.mark.parametrize("key, reason", [("change-me-please", "至少需要 256 位"), ("ab" * 40, "字符重复过多")])

@@ -40,6 +40,7 @@ def test_healthz_answers_while_the_database_does_not(tmp_path):
     assert response.status_code == 200 and response.get_json() == {"status": "ok"}
     ready = app.test_client().get("/readyz")
     assert ready.status_code == 503 and ready.get_json()["failing"] == ["database"]
+    assert scrape(app.test_client())[("tracker_database_up", ())] == 0
 
 
 def test_readyz_is_ready_with_the_schema_at_head_and_the_scheduler_sweeping(ready, client):

@@ -46,13 +46,21 @@ class DatabaseCollector:
     """The scheduler's last sweep and its notices, the outbox by channel and status, the last supervision report."""
 
     def collect(self):
-        yield from self._sweep()
-        yield from self._deliveries()
+        try:
+            figures = [*self._sweep(), *self._deliveries(), self._last_report()]
+        except sa.exc.SQLAlchemyError:
+            db.session.rollback()
+            figures = []
+        yield GaugeMetricFamily("tracker_database_up", "1 if the database answered this scrape's queries, else 0",
+                                value=1.0 if figures else 0.0)
+        yield from figures
+
+    def _last_report(self):
         last_report = db.session.scalar(sa.select(sa.func.max(ArchivedReport.generated_at))
                                         .where(ArchivedReport.kind == ReportKind.SUPERVISION))
-        yield GaugeMetricFamily("tracker_supervision_report_last_archived_timestamp_seconds",
-                                "When the last supervision report (督查通报) was archived, Unix time; 0 if never",
-                                value=_timestamp(last_report))
+        return GaugeMetricFamily("tracker_supervision_report_last_archived_timestamp_seconds",
+                                 "When the last supervision report (督查通报) was archived, Unix time; 0 if never",
+                                 value=_timestamp(last_report))
 
     def _sweep(self):
         beat = db.session.get(Heartbeat, SCHEDULER)
