@@ -7,7 +7,7 @@ from datetime import date, datetime, timezone
 from pathlib import Path
 
 import sqlalchemy as sa
-from flask_migrate import stamp, upgrade
+from flask_migrate import upgrade
 
 from tests.conftest import _test_config
 from tracker import create_app
@@ -31,11 +31,6 @@ def empty_app(url: str, folder: Path, *, migrate: bool = True):
             upgrade()
             db.engine.dispose()
     return app
-
-
-def stamp_head() -> None:
-    """The test databases are made by create_all: record that they are at head, as `flask db upgrade` would."""
-    stamp()
 
 
 def contents() -> dict[str, list[list]]:

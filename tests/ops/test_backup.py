@@ -10,21 +10,11 @@ import sqlalchemy as sa
 from flask_migrate import stamp
 
 from tests.conftest import postgres_database
-from tests.ops.support import contents, empty_app, file_hashes, populate, stamp_head
+from tests.ops.conftest import PREVIOUS_REVISION
+from tests.ops.support import contents, empty_app, file_hashes, populate
 from tracker.departments.services import save_department
 from tracker.extensions import db as _db
 from tracker.ops.backup import MANIFEST
-
-PREVIOUS_REVISION = "3b7e9c1d4f20"
-
-
-@pytest.fixture
-def stamped(app):
-    stamp_head()
-    yield
-    with _db.engine.begin() as connection:
-        connection.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
-
 
 def _worker(request) -> str:
     return getattr(request.config, "workerinput", {}).get("workerid", "main")

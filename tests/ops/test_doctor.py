@@ -12,7 +12,7 @@ from flask.cli import ScriptInfo
 from flask_migrate import stamp
 
 from tests.conftest import _test_config
-from tests.ops.test_backup import PREVIOUS_REVISION, stamped  # noqa: F401  (fixture)
+from tests.ops.conftest import PREVIOUS_REVISION
 from tests.reminders.outbox_support import SmtpSink
 from tracker import PROJECT_ROOT, create_app
 from tracker.bench.mailsink import free_port
@@ -35,7 +35,7 @@ def lines(result, label: str) -> list[str]:
 
 
 @pytest.fixture
-def healthy(app, stamped, make):  # noqa: F811
+def healthy(app, stamped, make):
     """A set-up with nothing wrong: schema at head, a strong key, a scheduler that just swept."""
     app.config["SECRET_KEY"] = STRONG_KEY
     _db.session.add(Heartbeat(name=SCHEDULER, beat_at=utcnow(), host="app1", pid=1, last_seconds=0.2,

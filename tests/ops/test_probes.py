@@ -13,7 +13,7 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from tests.conftest import _test_config
 from tests.ops.support import empty_app
-from tests.ops.test_backup import PREVIOUS_REVISION, stamped  # noqa: F401  (fixture)
+from tests.ops.conftest import PREVIOUS_REVISION
 from tests.reminders.outbox_support import SmtpSink, make_notification
 from tests.reminders.test_sweep_cli import _late_item
 from tracker import PROJECT_ROOT, create_app
@@ -29,7 +29,7 @@ TOKEN = "prometheus-scrape-token-0123456789"
 
 
 @pytest.fixture
-def ready(app, stamped):  # noqa: F811
+def ready(app, stamped):
     sweep_job(app, deliver=False)  # the scheduler's first pass, now
     return app
 

@@ -61,9 +61,12 @@ def open_archive(path: Path) -> tuple[tarfile.TarFile, dict]:
         raise _damaged(_("不是 tar 归档(%(error)s)", error=error)) from None
     try:
         manifest = json.loads(_member(tar, MANIFEST).read())
-    except (RestoreRefused, ValueError, tarfile.TarError, EOFError, OSError) as error:
+    except RestoreRefused:
         tar.close()
-        raise error if isinstance(error, RestoreRefused) else _damaged(_("清单 manifest.json 无法读取")) from None
+        raise
+    except (ValueError, tarfile.TarError, EOFError, OSError):
+        tar.close()
+        raise _damaged(_("清单 manifest.json 无法读取")) from None
     if manifest.get("format") != FORMAT:
         tar.close()
         raise RestoreRefused(_("这不是本系统的备份文件(格式为 %(format)s)。", format=manifest.get("format")))

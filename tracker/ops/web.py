@@ -48,7 +48,8 @@ def start_request() -> None:
 
 
 def _user_id() -> int | None:
-    """The user the request was served as, if the view looked them up (no query of its own)."""
+    """The user the request was served as, if the view looked them up: the API's token user, or the one Flask-Login
+    loaded (kept in g._login_user). Asking current_user here would load a user for every static file."""
     user = g.get("api_user") or g.get("_login_user")
     return getattr(user, "id", None)
 
