@@ -163,7 +163,9 @@ def _batches(values, size: int = BATCH_ROWS):
         yield batch
 
 
-def _insert(connection: sa.Connection, stored: sa.Table, names: list[str], batch: list[list]) -> None:
+def insert_rows(connection: sa.Connection, stored: sa.Table, names: list[str], batch: list[list]) -> None:
+    """Rows of stored values (rows.storage_table) in: COPY on PostgreSQL (which also takes JSON as text), else
+    one executemany."""
     if connection.dialect.name == "postgresql":
         statement = f'COPY "{stored.name}" ({", ".join(names)}) FROM STDIN'
         with connection.connection.driver_connection.cursor() as cursor, cursor.copy(statement) as copy:
@@ -189,7 +191,7 @@ def _load_table(connection: sa.Connection, tar: tarfile.TarFile, entry: dict) ->
                                  **{f"late_{names[i]}": values[i] for i in late}})
                 for i in late:
                     values[i] = None
-        _insert(connection, stored, names, batch)
+        insert_rows(connection, stored, names, batch)
         count += len(batch)
     return count, deferred
 
