@@ -43,7 +43,7 @@ from tracker.tasks.models import Evidence
 FORMAT = "tracker-backup/1"
 MANIFEST = "manifest.json"
 FETCH_ROWS = 5_000
-_CHUNK = 1 << 20
+CHUNK = 1 << 20
 # Where each kind of file lives (a config key) and the rows that name them.
 FILE_FOLDERS = {"evidence": ("EVIDENCE_FOLDER", Evidence), "reports": ("ARCHIVE_FOLDER", ArchivedReport)}
 
@@ -119,7 +119,7 @@ def _write_table(connection: sa.Connection, table: sa.Table, path: Path) -> int:
 def _sha256_of(path: Path) -> str:
     digest = hashlib.sha256()
     with path.open("rb") as handle:
-        while chunk := handle.read(_CHUNK):
+        while chunk := handle.read(CHUNK):
             digest.update(chunk)
     return digest.hexdigest()
 

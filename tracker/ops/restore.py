@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import gzip
 import hashlib
-import io
 import json
 import os
 import tarfile
@@ -27,7 +26,7 @@ from flask_babel import gettext as _
 from tracker.database import reset_sequences
 from tracker.extensions import db
 from tracker.ops import rows
-from tracker.ops.backup import _CHUNK, FILE_FOLDERS, FORMAT, MANIFEST
+from tracker.ops.backup import CHUNK, FILE_FOLDERS, FORMAT, MANIFEST
 from tracker.ops.revisions import database_revisions
 
 BATCH_ROWS = 5_000
@@ -113,7 +112,7 @@ def _check_members(tar: tarfile.TarFile, manifest: dict) -> None:
     for entry in manifest["tables"] + manifest["files"]:
         digest, handle = hashlib.sha256(), _member(tar, entry["member"])
         try:
-            while chunk := handle.read(_CHUNK):
+            while chunk := handle.read(CHUNK):
                 digest.update(chunk)
         except (tarfile.TarError, OSError, EOFError):
             raise _damaged(_("%(member)s 不完整", member=entry["member"])) from None
@@ -134,7 +133,7 @@ def _restore_files(tar: tarfile.TarFile, manifest: dict) -> None:
         partial = target.with_name(target.name + ".partial")
         with partial.open("wb") as out:
             handle = _member(tar, entry["member"])
-            while chunk := handle.read(_CHUNK):
+            while chunk := handle.read(CHUNK):
                 out.write(chunk)
         os.chmod(partial, 0o444 if entry["folder"] == "reports" else 0o644)
         os.replace(partial, target)
