@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from tracker.database import UTCDateTime
 from tracker.extensions import db
 from tracker.ops import rows
-from tracker.ops.restore import insert_rows
+from tracker.ops.restore import inserter
 
 
 def _table(name: str) -> sa.Table:
@@ -46,7 +46,7 @@ def test_every_kind_of_column_comes_back_exactly(app):
                  for row in connection.execute(rows.select_stored(source))]
         decode = rows.decoder(kinds)
         names = [column.name for column in source.columns]
-        insert_rows(connection, rows.storage_table(copy), names, [decode(json.loads(line)) for line in lines])
+        inserter(connection, rows.storage_table(copy), names)([decode(json.loads(line)) for line in lines])
         stored = {name: list(connection.execute(rows.select_stored(table)))
                   for name, table in (("source", source), ("copy", copy))}
         typed = list(connection.execute(sa.select(copy).order_by(copy.c.id)))
