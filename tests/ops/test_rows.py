@@ -44,9 +44,7 @@ def test_every_kind_of_column_comes_back_exactly(app):
         kinds = [column["kind"] for column in rows.describe(source)]
         lines = [json.dumps(rows.encoder(kinds)(row), ensure_ascii=False)
                  for row in connection.execute(rows.select_stored(source))]
-        decode = rows.decoder(kinds)
-        names = [column.name for column in source.columns]
-        inserter(connection, rows.storage_table(copy), names)([decode(json.loads(line)) for line in lines])
+        inserter(connection, copy, rows.describe(copy))([json.loads(line) for line in lines])
         stored = {name: list(connection.execute(rows.select_stored(table)))
                   for name, table in (("source", source), ("copy", copy))}
         typed = list(connection.execute(sa.select(copy).order_by(copy.c.id)))

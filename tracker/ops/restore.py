@@ -10,6 +10,7 @@ own table (a department under one created after it) get that column once every r
 """
 from __future__ import annotations
 
+import base64
 import gzip
 import hashlib
 import json
@@ -145,10 +146,10 @@ def _late_columns(table: sa.Table) -> list[str]:
 
 
 def _rows(tar: tarfile.TarFile, entry: dict):
-    decode = rows.decoder([column["kind"] for column in entry["columns"]])
+    """The member's rows, each the list of its JSON values (the archive's form)."""
     with gzip.open(_member(tar, entry["member"]), "rt", encoding="utf-8") as lines:
         for line in lines:
-            yield decode(json.loads(line))
+            yield json.loads(line)
 
 
 def _batches(values, size: int = BATCH_ROWS):
@@ -162,33 +163,55 @@ def _batches(values, size: int = BATCH_ROWS):
         yield batch
 
 
-def inserter(connection: sa.Connection, stored: sa.Table, names: list[str]):
-    """A function inserting batches of rows of stored values (rows.storage_table) into the table.
+def _copy_escaped(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
 
-    PostgreSQL: COPY (which also takes JSON as text). SQLite: one executemany of plain tuples, each value made what
-    SQLAlchemy would bind, by the same processors: SQLAlchemy's own executemany spent four times as long per row
-    building its parameters as SQLite spent inserting them.
+
+# Each kind's JSON value as PostgreSQL's COPY text format reads it: ISO 8601 datetimes and dates as written,
+# floats in Python's shortest exact form, bytea in hex.
+COPY_TEXT = {
+    "text": _copy_escaped, "json": _copy_escaped, "integer": str, "float": repr, "decimal": str,
+    "datetime": str, "date": str, "boolean": lambda value: "t" if value else "f",
+    "bytes": lambda value: "\\\\x" + base64.b64decode(value).hex(),
+}
+
+
+def inserter(connection: sa.Connection, table: sa.Table, columns: list[dict]):
+    """A function inserting batches of rows in the archive's form (lists of JSON values, `columns` their names
+    and kinds) into `table`.
+
+    PostgreSQL: COPY in its text format, written straight from the JSON values (making Python datetimes and
+    having psycopg adapt them took most of the time). SQLite: one executemany of plain tuples, each value
+    decoded, then bound by SQLAlchemy's own processor for the column (SQLAlchemy's executemany spent four
+    times as long per row building its parameters as SQLite spent inserting them).
     """
-    columns = ", ".join(f'"{name}"' for name in names)
+    names = [column["name"] for column in columns]
+    quoted = ", ".join(f'"{name}"' for name in names)
     if connection.dialect.name == "postgresql":
-        statement = f'COPY "{stored.name}" ({columns}) FROM STDIN'
+        statement = f'COPY "{table.name}" ({quoted}) FROM STDIN'
+        texts = [COPY_TEXT[column["kind"]] for column in columns]
 
         def copy(batch: list[list]) -> None:
+            data = "".join("\t".join("\\N" if value is None else text(value) for text, value in zip(texts, values))
+                           + "\n" for values in batch)
             with connection.connection.driver_connection.cursor() as cursor, cursor.copy(statement) as writer:
-                for values in batch:
-                    writer.write_row(values)
+                writer.write(data)
 
         return copy
-    dialect = connection.dialect
-    processors = [(position, process) for position, name in enumerate(names)
-                  if (process := stored.c[name].type.dialect_impl(dialect).bind_processor(dialect))]
-    statement = f'INSERT INTO "{stored.name}" ({columns}) VALUES ({", ".join("?" for _ in names)})'
+    dialect, stored = connection.dialect, rows.storage_table(table)
+    converters = []
+    for position, column in enumerate(columns):
+        decode = rows.DECODERS[column["kind"]]
+        process = stored.c[column["name"]].type.dialect_impl(dialect).bind_processor(dialect)
+        if process is not None or column["kind"] in ("datetime", "date", "decimal", "bytes"):
+            converters.append((position, decode, process or (lambda value: value)))
+    statement = f'INSERT INTO "{table.name}" ({quoted}) VALUES ({", ".join("?" for _ in names)})'
 
     def insert(batch: list[list]) -> None:
         for values in batch:
-            for position, process in processors:
+            for position, decode, process in converters:
                 if values[position] is not None:
-                    values[position] = process(values[position])
+                    values[position] = process(decode(values[position]))
         connection.exec_driver_sql(statement, [tuple(values) for values in batch])
 
     return insert
@@ -200,7 +223,7 @@ def _load_table(connection: sa.Connection, tar: tarfile.TarFile, entry: dict) ->
     names = [column["name"] for column in entry["columns"]]
     late = [names.index(name) for name in _late_columns(table)]
     keys = [names.index(column.name) for column in table.primary_key.columns]
-    insert, deferred, count = inserter(connection, rows.storage_table(table), names), [], 0
+    insert, deferred, count = inserter(connection, table, entry["columns"]), [], 0
     if table.name in SEEDED_TABLES:
         connection.execute(table.delete())
     for batch in _batches(_rows(tar, entry)):

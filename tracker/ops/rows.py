@@ -95,13 +95,3 @@ def encoder(kinds: list[str]):
         return [None if value is None else function(value) for function, value in zip(functions, row)]
 
     return encode
-
-
-def decoder(kinds: list[str]):
-    """A function turning a row's JSON values back into the values the database stores."""
-    functions = [DECODERS[kind] for kind in kinds]
-
-    def decode(values: list) -> list:
-        return [None if value is None else function(value) for function, value in zip(functions, values)]
-
-    return decode
