@@ -46,10 +46,10 @@ class Client(FlaskClient):
         return self.post(url, data=data, **kwargs)
 
 
-def _worker_database(worker_id: str) -> str:
-    """Create (afresh) this worker's database on the PostgreSQL server and return its URL."""
+def postgres_database(suffix: str) -> str:
+    """Create (afresh) the database tracker_test_<tag><suffix> on the PostgreSQL server and return its URL."""
     # TRACKER_TEST_DB_TAG keeps concurrent runs on one server (several checkouts) apart.
-    name = f"tracker_test_{os.environ.get('TRACKER_TEST_DB_TAG', '')}{worker_id}".replace("-", "_")
+    name = f"tracker_test_{os.environ.get('TRACKER_TEST_DB_TAG', '')}{suffix}".replace("-", "_")
     admin_engine = sa.create_engine(POSTGRES_URL.replace("postgresql://", "postgresql+psycopg://", 1),
                                     isolation_level="AUTOCOMMIT")
     with admin_engine.connect() as connection:
@@ -64,7 +64,7 @@ def postgres_url(request) -> str:
     if not POSTGRES_URL:
         pytest.skip("TRACKER_TEST_POSTGRES_URL is not set")
     worker_id = getattr(request.config, "workerinput", {}).get("workerid", "main")
-    return _worker_database(worker_id)
+    return postgres_database(worker_id)
 
 
 @pytest.fixture(scope="session")

@@ -1,16 +1,14 @@
 """tracker: turns government plans into tracked, assigned, reminded and reported work."""
 from __future__ import annotations
 
-import math
 import os
 import secrets
-import zlib
 from datetime import timedelta
 from pathlib import Path
 
 from flask import Flask
 
-from tracker.config import CONFIGS, DEFAULT_SECRET_KEY
+from tracker.config import CONFIGS, DEFAULT_SECRET_KEY, MIN_SECRET_KEY_BITS, MissingSecretKey, secret_key_bits
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -25,6 +23,7 @@ def create_app(config: type | dict | None = None) -> Flask:
     )
     configure(app, config)
     register_extensions(app)
+    register_operations(app)
     register_blueprints(app)
     register_error_handlers(app)
     register_commands(app)
@@ -58,27 +57,16 @@ def database_uri(app: Flask) -> str:
     return url
 
 
-# 32 bytes: what `secrets.token_hex(32)` gives, and more than anyone can guess a signed cookie's key from.
-MIN_SECRET_KEY_BITS = 256
-_ALPHABETS = ("0123456789", "0123456789abcdef", "0123456789abcdefABCDEF",
-              "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-_+/=")
-
-
-def secret_key_bits(key: str) -> float:
-    """A cautious estimate of a key's entropy: its length times the bits of the smallest usual alphabet it
-    fits, but no more than it still holds once compressed (a repeated word compresses to almost nothing)."""
-    size = next((len(a) for a in _ALPHABETS if set(key) <= set(a)), 256 if not key.isascii() else 95)
-    by_alphabet = len(key) * math.log2(size)
-    compressed = 8 * max(len(zlib.compress(key.encode(), 9)) - 8, 0)
-    return min(by_alphabet, compressed)
 
 
 def ensure_secret_key(app: Flask) -> None:
     key = app.config.get("SECRET_KEY")
     if app.config.get("PRODUCTION"):
-        bits = secret_key_bits(str(key or "")) if key != DEFAULT_SECRET_KEY else 0
+        if key in (None, "", DEFAULT_SECRET_KEY):
+            raise MissingSecretKey("TRACKER_SECRET_KEY must be set to a long random value in production")
+        bits = secret_key_bits(str(key))
         if bits < MIN_SECRET_KEY_BITS:
-            raise RuntimeError(
+            raise MissingSecretKey(
                 f"TRACKER_SECRET_KEY 太短或太有规律(约 {bits:.0f} 位熵,至少需要 {MIN_SECRET_KEY_BITS} 位),"
                 "请用 `python -c 'import secrets; print(secrets.token_hex(32))'` 生成。"
                 f" / TRACKER_SECRET_KEY is too short or too regular (about {bits:.0f} bits of entropy,"
@@ -113,6 +101,11 @@ def register_extensions(app: Flask) -> None:
         default_translation_directories=str(Path(__file__).parent / "translations"),
     )
 
+
+def register_operations(app: Flask) -> None:
+    from tracker.ops.web import install
+
+    install(app)
 
 
 def register_blueprints(app: Flask) -> None:
@@ -149,9 +142,12 @@ def register_error_handlers(app: Flask) -> None:
 def register_commands(app: Flask) -> None:
     from tracker.admin.cli import departments_cli, users_cli
     from tracker.demo import demo_command
+    from tracker.ops.backup_cli import backup_cli
+    from tracker.ops.doctor import doctor_command
     from tracker.plans.cli import plans_cli
     from tracker.reminders.cli import reminders_cli, scheduler_cli
     from tracker.reports.cli import reports_cli
 
-    for command in (users_cli, departments_cli, plans_cli, reminders_cli, scheduler_cli, reports_cli, demo_command):
+    for command in (users_cli, departments_cli, plans_cli, reminders_cli, scheduler_cli, reports_cli, demo_command,
+                    backup_cli, doctor_command):
         app.cli.add_command(command)

@@ -1,7 +1,30 @@
 """Configuration classes; the factory layers instance/config.py and TRACKER_* variables on top."""
 from __future__ import annotations
 
+import math
+import zlib
+
 DEFAULT_SECRET_KEY = "change-me"
+
+
+class MissingSecretKey(RuntimeError):
+    """Production without a strong TRACKER_SECRET_KEY: the factory refuses; `flask doctor` reports it and checks
+    the rest."""
+
+
+# 32 bytes: what `secrets.token_hex(32)` gives, and more than anyone can guess a signed cookie's key from.
+MIN_SECRET_KEY_BITS = 256
+_ALPHABETS = ("0123456789", "0123456789abcdef", "0123456789abcdefABCDEF",
+              "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-_+/=")
+
+
+def secret_key_bits(key: str) -> float:
+    """A cautious estimate of a key's entropy: its length times the bits of the smallest usual alphabet it
+    fits, but no more than it still holds once compressed (a repeated word compresses to almost nothing)."""
+    size = next((len(a) for a in _ALPHABETS if set(key) <= set(a)), 256 if not key.isascii() else 95)
+    by_alphabet = len(key) * math.log2(size)
+    compressed = 8 * max(len(zlib.compress(key.encode(), 9)) - 8, 0)
+    return min(by_alphabet, compressed)
 
 
 class Config:
@@ -62,12 +85,24 @@ class Config:
     # Deliveries a sender claims, and records as sent, at once: claiming and recording each one alone
     # cost as much as sending it. A sender killed mid-batch sends up to this many again (same Message-ID).
     DELIVERY_BATCH = 50
+    # Seconds between passes of the outbox sender process (`flask reminders deliver --loop`).
+    DELIVERY_INTERVAL_SECONDS = 60
 
     # The scheduler's reminder sweep (Asia/Shanghai): how often, and from which hour of a working day.
     SWEEP_INTERVAL_MINUTES = 15
     REMINDERS_FROM_HOUR = 8
     ISSUING_OFFICE = "联席会议办公室"
     PAGE_SIZE = 50
+
+    # Reverse proxies in front of the app whose X-Forwarded-For/-Proto/-Host are trusted (deploy/: nginx, 1).
+    # 0 trusts none: a client could otherwise claim any address and escape the login throttle.
+    PROXY_COUNT = 0
+    # /metrics answers loopback, or anyone sending `Authorization: Bearer <METRICS_TOKEN>`.
+    METRICS_TOKEN: str | None = None
+    # "text" or "json": one log line per request, with its request id, duration and user id.
+    LOG_FORMAT = "text"
+    # `flask doctor` wants this much free space where evidence and archived reports are written.
+    MIN_FREE_DISK_MB = 1024
 
 
 class DevelopmentConfig(Config):

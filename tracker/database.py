@@ -50,6 +50,17 @@ def chunks(values: list, size: int = IN_LIST_SIZE) -> list[list]:
     return [values[start:start + size] for start in range(0, len(values), size)]
 
 
+def reset_sequences(connection: sa.Connection, tables) -> None:
+    """PostgreSQL: after rows were written with their ids, each table's id sequence continues after the highest."""
+    for table in tables:
+        id_column = table.c.get("id")
+        if id_column is None or not id_column.primary_key or not id_column.autoincrement:
+            continue
+        connection.exec_driver_sql(
+            f"SELECT setval(pg_get_serial_sequence('\"{table.name}\"', 'id'), "
+            f"COALESCE(MAX(id), 1), MAX(id) IS NOT NULL) FROM \"{table.name}\"")
+
+
 class UTCDateTime(sa.types.TypeDecorator):
     """Stored as naive UTC so that SQLite and PostgreSQL behave alike; read back as aware UTC."""
 

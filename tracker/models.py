@@ -9,6 +9,7 @@ from tracker.reminders.models import (
     Delivery,
     EscalationPolicy,
     EscalationStep,
+    Heartbeat,
     Notification,
     WebhookEndpoint,
 )
@@ -32,7 +33,7 @@ from tracker.tasks.models import (
 __all__ = [
     "ApiToken", "ArchivedReport", "AuditEntry", "CalendarDay", "CalendarYear", "Contribution",
     "CoordinationIssue", "Delivery", "Department", "DepartmentAlias", "EscalationPolicy", "EscalationStep",
-    "Evidence", "Indicator", "IndicatorValue", "LoginThrottle", "Milestone", "Notification", "Plan",
+    "Evidence", "Heartbeat", "Indicator", "IndicatorValue", "LoginThrottle", "Milestone", "Notification", "Plan",
     "ProgressReport", "ReportTargetValue", "ReportingPeriod", "Review", "Role", "Section", "Target", "Task",
     "TaskAssignment", "User", "UserRole", "WebhookEndpoint",
 ]

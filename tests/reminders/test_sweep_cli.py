@@ -50,3 +50,9 @@ def test_the_sweep_job_runs_a_pass_in_its_own_context(app, db, make):
     sweep_job(app)  # at the real time: the September 2025 report is long overdue
     db.session.expire_all()
     assert db.session.get(Task, task.id).light == Light.RED
+
+
+def test_beside_an_outbox_sender_the_scheduler_only_sweeps(app):
+    scheduler = build_scheduler(app, deliver=False)
+    assert [job.id for job in scheduler.get_jobs()] == ["sweep"]
+    assert scheduler.get_jobs()[0].kwargs == {"deliver": False}

@@ -24,6 +24,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
+from tracker.database import reset_sequences
 from tracker.extensions import db
 
 MONTHS = 36
@@ -669,7 +670,7 @@ def build(app, scale: float, today: date, plans_dir: Path, log=print) -> Meta:
             generator = Generator(writer, sizes, today, hash_password(PASSWORD), read_plan_texts(plans_dir))
             generator.run()
             if engine.dialect.name == "postgresql":
-                _reset_sequences(connection)
+                reset_sequences(connection, db.metadata.sorted_tables)
             connection.commit()
         log(f"  {sum(writer.counts.values()):,} rows written in {time.perf_counter() - started:.0f} s")
         office = db.session.scalar(sa.select(User).where(User.login == "office1"))
@@ -701,14 +702,3 @@ def _richest_task(department_id: int) -> int:
                sa.exists().where(Target.task_id == Task.id))
         .order_by(co_count.desc(), Task.id).limit(1)
     ) or db.session.scalar(sa.select(Task.id).where(Task.lead_department_id == department_id).limit(1))
-
-
-def _reset_sequences(connection: sa.Connection) -> None:
-    """Ids were given explicitly; the sequences must continue after them for rows the app inserts later."""
-    for table in db.metadata.sorted_tables:
-        id_column = table.c.get("id")
-        if id_column is None or not id_column.primary_key or not id_column.autoincrement:
-            continue
-        connection.exec_driver_sql(
-            f"SELECT setval(pg_get_serial_sequence('\"{table.name}\"', 'id'), "
-            f"COALESCE(MAX(id), 1), MAX(id) IS NOT NULL) FROM \"{table.name}\"")

@@ -9,6 +9,7 @@ import json
 import re
 import subprocess
 import sys
+import tarfile
 import traceback
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -133,6 +134,12 @@ def _specs() -> list[Figure]:
         Figure("sweep.due_1000.seconds", "s", Target("<", 5)),
         Figure("sweep.due_1000.created", "notices"),
         Figure("sweep.due_1000.emails", "e-mails"),
+        Figure("backup.rows", "rows"),
+        Figure("backup.archive_mb", "MB"),
+        Figure("backup.create.seconds", "s", Target("<", 300)),
+        Figure("backup.create.peak_mb", "MB", Target("<", 1024)),
+        Figure("backup.restore.seconds", "s", Target("<", 300)),
+        Figure("backup.restore.peak_mb", "MB", Target("<", 1024)),
     ]
     return figures
 
@@ -387,8 +394,48 @@ def measure_sweeps(run: BenchRun) -> dict:
     return values
 
 
+def _restore_target(run: BenchRun):
+    """An empty database of the run's engine beside the run's own, for the restore."""
+    from tracker.bench.store import PostgresStore, SQLiteStore
+
+    if run.store.engine == "postgresql":
+        return PostgresStore(run.store.server_url, f"{run.store.name}_restore", None)
+    (run.workdir / "restore").mkdir(exist_ok=True)
+    return SQLiteStore(run.workdir / "restore", None)
+
+
+def measure_backup(run: BenchRun) -> dict:
+    """`flask backup create` of the run's database, then `flask backup restore` of it into an empty database of the
+    same engine made by `flask db upgrade`: each command's seconds and its process's peak memory."""
+    from flask_migrate import stamp
+
+    with run.app.app_context():
+        stamp()  # the dataset is built with create_all, which is the head's schema; a backup records the revision
+        db.session.remove()
+    archive = run.workdir / "backup.tar"
+    created = run_job(run, ["backup", "create", str(archive)])
+    target = _restore_target(run)
+    target.fresh()
+    env = {**run.env, "TRACKER_DATABASE_URL": target.url, "TRACKER_INSTANCE_PATH": str(run.workdir / "restored")}
+    try:
+        run_job(run, ["db", "upgrade"], env=env)
+        restored = run_job(run, ["backup", "restore", str(archive)], env=env)
+    finally:
+        if run.store.engine == "postgresql":
+            target.drop()
+    with tarfile.open(archive) as tar:
+        manifest = json.loads(tar.extractfile("manifest.json").read())
+    values = {"backup.rows": sum(table["rows"] for table in manifest["tables"]),
+              "backup.archive_mb": archive.stat().st_size / 2**20,
+              "backup.create.seconds": created["seconds"], "backup.create.peak_mb": created["peak_mb"],
+              "backup.restore.seconds": restored["seconds"], "backup.restore.peak_mb": restored["peak_mb"]}
+    archive.unlink()
+    return values
+
+
 SECTIONS = [("database", measure_database), ("parse", measure_parse), ("sql", measure_sql),
-            ("pages", measure_pages), ("reports", measure_reports), ("sweep", measure_sweeps)]
+            ("pages", measure_pages), ("reports", measure_reports), ("sweep", measure_sweeps),
+            ("backup", measure_backup)]
 
 
 def measure_all(run: BenchRun, only: set[str] | None = None, log=print) -> dict[str, Figure]:

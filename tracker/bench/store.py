@@ -117,6 +117,9 @@ class PostgresStore:
         clause = f' TEMPLATE "{template}"' if template else ""
         self._execute(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)', f'CREATE DATABASE "{self.name}"{clause}')
 
+    def drop(self) -> None:
+        self._execute(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
+
     def _cache_names(self, key: str, scale: float) -> tuple[Path, str]:
         tag = scale_tag(scale)
         meta = self.cache_dir / f"postgresql-{tag}-{key}.json" if self.cache_dir else Path("-")

@@ -37,9 +37,11 @@ def sweep_command(now_text, as_json):
 
 
 @scheduler_cli.command("run", help="运行定时任务进程(每个部署只运行一个) / Run the scheduler (one per deployment).")
+@click.option("--deliver/--no-deliver", default=True, show_default=True,
+              help="also send the outbox every minute; --no-deliver when `reminders deliver --loop` runs beside it")
 @with_appcontext
-def run_command():
-    scheduler = build_scheduler(current_app._get_current_object())
+def run_command(deliver):
+    scheduler = build_scheduler(current_app._get_current_object(), deliver=deliver)
     click.echo("scheduler started (Asia/Shanghai); Ctrl-C to stop")
     try:
         scheduler.start()

@@ -173,3 +173,22 @@ class CalendarYear(db.Model):
     year: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
     entered_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
     entered_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Heartbeat(db.Model):
+    """The last sign of life of a background process (today only "scheduler"), with what its last run did.
+
+    The scheduler writes its row after every sweep; /readyz and `flask doctor` read its age, and
+    /metrics the sweep's duration and the notices created, whichever process serves the request.
+    """
+
+    __tablename__ = "heartbeats"
+
+    name: Mapped[str] = mapped_column(sa.String(40), primary_key=True)
+    beat_at: Mapped[datetime]
+    host: Mapped[str] = mapped_column(sa.String(255), default="")
+    pid: Mapped[int] = mapped_column(default=0)
+    # The last sweep's seconds and notices by level, and the notices created by every sweep of this process name.
+    last_seconds: Mapped[float] = mapped_column(default=0.0)
+    last_created: Mapped[dict] = mapped_column(sa.JSON, default=dict)
+    created_total: Mapped[dict] = mapped_column(sa.JSON, default=dict)

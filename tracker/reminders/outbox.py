@@ -402,6 +402,15 @@ def retry_delay(attempts: int, retry_seconds: float) -> timedelta:
     return min(timedelta(seconds=retry_seconds * 2 ** max(attempts - 1, 0)), MAX_BACKOFF)
 
 
+def retry_window(config) -> timedelta:
+    """How long a delivery stays undelivered at most while senders run: every backoff before it is abandoned,
+    one lease and one sender's interval. Older than this, no sender is running (or keeping up)."""
+    settings = SendSettings.from_config(config)
+    backoff = sum((retry_delay(attempt, settings.retry_seconds) for attempt in range(1, settings.max_attempts)),
+                  timedelta())
+    return backoff + settings.lease + timedelta(seconds=float(config["DELIVERY_INTERVAL_SECONDS"]))
+
+
 def _failure(job: _Job, error: str, now: datetime, settings: SendSettings) -> dict:
     """The delivery's new columns after a failed attempt: retried later with backoff, or abandoned."""
     attempts = job.attempts + 1

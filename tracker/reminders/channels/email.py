@@ -195,3 +195,8 @@ def _connect(settings: SmtpSettings) -> smtplib.SMTP:
         connection.close()
         raise
     return connection
+
+
+def check_connection(settings: SmtpSettings) -> None:
+    """Connect, negotiate TLS and log in as a send would, then quit: raises what a send would meet."""
+    _connect(settings).quit()
