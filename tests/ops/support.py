@@ -16,7 +16,6 @@ from tracker.ops import rows
 from tracker.reminders.models import Channel, Delivery, DeliveryStatus, Notification, StepTarget
 from tracker.reports.archive import archive
 from tracker.reports.models import ArchivedReport, ReportKind
-from tracker.tasks.evidence import attach_evidence
 from tracker.tasks.models import Evidence
 
 REPORT_DAY = date(2025, 3, 20)
@@ -69,8 +68,8 @@ def populate(make):
     task = make.task(plan, lead=child, co=[parent])
     make.target(task, value=1234.5)
     period = make.period(plan)
-    report = file_report(task, period, liaison, REPORT_DAY)
-    attach_evidence(task, "佐证.txt", io.BytesIO("进展佐证材料".encode()), by=liaison, report=report)
+    report = file_report(task, period, liaison, REPORT_DAY,
+                         evidence=[("佐证.txt", io.BytesIO("进展佐证材料".encode()))])
     archive(b"%PDF-1.7 supervision", kind=ReportKind.SUPERVISION, filename="督查通报.pdf", title="督查通报",
             period_label="2025-03", figures=None)
     notice = Notification(subject_key=f"report:{task.id}:0", step_key="late-1", recipient_key=f"user:{liaison.id}",

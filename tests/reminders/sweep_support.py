@@ -10,6 +10,7 @@ from tracker.clock import LOCAL_TZ, to_local
 from tracker.reminders.models import Notification
 from tracker.reminders.sweep import run_sweep
 from tracker.tasks import reporting
+from tracker.tasks.evidence import attach_evidence
 from tracker.tasks.models import ProgressStatus
 from tracker.tasks.reporting import ReportInput  # noqa: F401  (re-exported for the tests)
 
@@ -25,11 +26,14 @@ def days(first: date, last: date):
         day += timedelta(days=1)
 
 
-def file_report(task, period, liaison, day: date):
-    """The liaison saves and submits the period's report at 08:30 on `day`."""
+def file_report(task, period, liaison, day: date, evidence=()):
+    """The liaison saves the period's report at 08:30 on `day`, attaches `evidence` ((name, file) pairs) and
+    submits it."""
     now = beijing(day, 8) + timedelta(minutes=30)
     data = ReportInput(progress_status=ProgressStatus.IN_PROGRESS, percent_complete=40, narrative="按计划推进。")
     report = reporting.save_report(task, period, data, by=liaison, expected_version=0, now=now)
+    for filename, stream in evidence:
+        attach_evidence(task, filename, stream, by=liaison, report=report)
     reporting.submit_report(task, period, by=liaison, expected_version=report.version, now=now)
     return report
 
