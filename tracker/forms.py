@@ -1,7 +1,10 @@
 """Form pieces every area's forms share."""
 from __future__ import annotations
 
-from wtforms import SelectMultipleField
+import math
+
+from flask_babel import lazy_gettext as _l
+from wtforms import FloatField, SelectMultipleField
 from wtforms.fields.choices import SelectChoice
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -16,3 +19,14 @@ class MultiCheckboxField(SelectMultipleField):
 
     widget = ListWidget(prefix_label=False)
     option_widget = CheckboxInput()
+
+
+class FiniteFloatField(FloatField):
+    """A number field that refuses what Python's float() takes but no person types: nan, inf, 1e309.
+    Such a value would be saved and then break every page, sum and JSON answer that reads it."""
+
+    def process_formdata(self, valuelist):
+        super().process_formdata(valuelist)
+        if self.data is not None and not math.isfinite(self.data):
+            self.data = None
+            raise ValueError(_l("请填写有限的数字"))

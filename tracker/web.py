@@ -54,8 +54,18 @@ class NumberOutOfRange(BadRequest):
     """A number or text the database cannot hold reached a query (a backstop behind the bounded parsers)."""
 
 
+def refuse_nul_characters():
+    """No browser sends a NUL character, and PostgreSQL cannot store one in text: a forged form or query
+    holding one is refused before any view reads it, with a message, rather than failing half-saved."""
+    texts = [*request.values.keys(), *(value for values in request.values.listvalues() for value in values),
+             *(upload.filename or "" for upload in request.files.values())]
+    if any("\x00" in text for text in texts):
+        abort(400, description=_("提交的内容含有不可见的控制字符(NUL),未保存。请删除后重新提交。"))
+
+
 def install_web_hooks(app: Flask) -> None:
     app.url_value_preprocessor(ids_in_range)
+    app.before_request(refuse_nul_characters)
     app.after_request(set_security_headers)
     app.register_error_handler(HTTPException, render_http_error)
     app.register_error_handler(DataError, render_data_error)

@@ -7,11 +7,11 @@ from datetime import date
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField
-from wtforms import (BooleanField, DateField, FieldList, FloatField, Form, FormField, HiddenField, IntegerField,
+from wtforms import (BooleanField, DateField, FieldList, Form, FormField, HiddenField, IntegerField,
                      RadioField, SelectField, StringField, TextAreaField)
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
-from tracker.forms import choices
+from tracker.forms import FiniteFloatField, choices
 from tracker.plans.models import ReportingCycle
 
 # The suffixes the plan readers take (tracker.plans.parser.reading.ACCEPTED_SUFFIXES, which a test
@@ -57,7 +57,7 @@ def _plain_number(value: float) -> int | float:
 
 class TargetForm(Form):
     name = StringField(_l("指标"), validators=[Optional(), Length(max=200)])
-    value = FloatField(_l("目标值"), validators=[Optional()])
+    value = FiniteFloatField(_l("目标值"), validators=[Optional()])
     unit = StringField(_l("单位"), validators=[Optional(), Length(max=40)])
 
 

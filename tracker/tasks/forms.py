@@ -6,7 +6,6 @@ from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     FieldList,
-    FloatField,
     Form,
     FormField,
     IntegerField,
@@ -19,7 +18,7 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import HiddenInput
 
 from tracker.database import bounded_int
-from tracker.forms import choices
+from tracker.forms import FiniteFloatField, choices
 from tracker.tasks import labels
 from tracker.tasks.models import Light, ProgressStatus, ReportState
 from tracker.tasks.queries import REPORT_MISSING, STATUS_CLOSED, STATUS_UNREPORTED, OverviewFilters
@@ -41,7 +40,7 @@ def show_version(form, version: int) -> None:
 
 class TargetValueForm(Form):
     target_id = IntegerField(widget=HiddenInput(), validators=[InputRequired()])
-    value = FloatField(_l("完成值"), validators=[Optional(), NumberRange(min=0, message=_l("完成值不能为负数"))])
+    value = FiniteFloatField(_l("完成值"), validators=[Optional(), NumberRange(min=0, message=_l("完成值不能为负数"))])
 
 
 class ReportForm(FlaskForm):
