@@ -127,6 +127,8 @@ def _annual(year: int) -> Deliverable:
     ("示范区建设实施方案", [_annual(2018), _annual(2018)], [2020], None, (2018, 2020)),
     ("淮北市加快科技成果转移转化行动方案", [], [2025], 2023, (2023, 2025)),
     ("某方案", [], [], None, (None, None)),
+    ("县政府重点工作任务分解(2024年)", [], [2025], None, (2024, 2024)),
+    ("区政府工作要点(2023年度)", [], [], None, (2023, 2023)),
 ])
 def test_plan_years(title, deliverables, deadlines, published, years):
     assert plan_years(title, deliverables, deadlines, published) == years

@@ -129,3 +129,27 @@ def test_brackets_inside_a_clause():
 def test_traditional_clause_is_read_after_conversion():
     task = parse_plan("(三)超前部署前瞻性產業。實施重點研發計畫。(責任部門:省科技廳、發展改革委,蘇南五市)\n" * 2).tasks[0]
     assert (task.lead, task.co, task.groups) == ("省科技厅", ["省发展改革委", "苏南五市"], ["苏南五市"])
+
+
+def test_a_remark_in_the_last_units_brackets_keeps_the_unit_and_its_convention():
+    text = ("1.扩大有效投资。(责任单位:区发改局、区财政局、区住建局(列第一位的为牵头单位,下同))\n"
+            "2.稳定就业。(责任单位:区人社局、区教育局)")
+    tasks = parse_plan(text).tasks
+    assert [(t.lead, t.co) for t in tasks] == [
+        ("区发改局", ["区财政局", "区住建局"]),
+        ("区人社局", ["区教育局"]),
+    ]
+    assert "first_listed_lead" not in tasks[1].doubts
+
+
+@pytest.mark.parametrize("tag, lead, co", [
+    ("主要责任单位:镇农业站\n其他责任单位:镇财政所,镇水利站", "镇农业站", ["镇财政所", "镇水利站"]),
+    ("牵头单位:镇农业站\n协同责任单位:镇财政所、镇水利站", "镇农业站", ["镇财政所", "镇水利站"]),
+    ("牵头部门:镇农业站 协办部门:镇财政所 完成时限:2025年9月底", "镇农业站", ["镇财政所"]),
+    ("(包抓镇领导:孙某;牵头单位:镇农业站;配合单位:镇财政所)", "镇农业站", ["镇财政所"]),
+    ("责任领导:孙某\n责任单位:镇农业站、镇财政所", "镇农业站", ["镇财政所"]),
+])
+def test_labels_in_the_genres_spellings_and_a_leaders_name_is_no_unit(tag, lead, co):
+    tasks = parse_plan(f"一、农业\n1.建成高标准农田500亩。\n{tag}\n2.修缮灌渠。(责任单位:镇水利站)").tasks
+    assert (tasks[0].lead, tasks[0].co) == (lead, co)
+    assert tasks[1].lead == "镇水利站"

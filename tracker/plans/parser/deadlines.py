@@ -37,7 +37,8 @@ DEADLINE_CELL = re.compile(
 RECURRING = re.compile(r"每年|每一年|年年")
 ONGOING = re.compile(r"^(?:长期坚持|持续推进|长期|持续|常态化|每年|每季度|每月)")
 # The deadline a tag or a table's row writes under its label.
-LABELLED = re.compile(r"(?:完成时限|完成时间|时间节点|时限要求|完成期限|截止时间|时限)\s*[:：]\s*([^;；,，)）\]】〕]+)")
+DEADLINE_LABEL = r"(?:完成时限|完成时间|时间节点|时限要求|完成期限|截止时间|时限)"
+LABELLED = re.compile(rf"{DEADLINE_LABEL}\s*[:：]\s*([^;；,，)）\]】〕]+)")
 QUARTERS = {"一": 3, "二": 6, "三": 9, "四": 12, "1": 3, "2": 6, "3": 9, "4": 12}
 
 

@@ -14,13 +14,17 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from tracker.plans.parser.deadlines import DEADLINE_LABEL
+from tracker.plans.parser.task_tables import ROLES
 from tracker.plans.parser.units import is_body_name, is_unit_name
 
-LEAD_LABELS = ("责任单位", "责任部门", "牵头单位", "牵头部门", "责任主体", "主责单位", "负责单位", "牵头")
-LEAD_LABELS += ("主办单位", "主办", "牵头领导")
-CO_LABELS = ("配合单位", "配合部门", "参与单位", "参与部门", "协办单位", "协办", "协同单位", "协同部门", "协助单位",
-             "支持单位", "配合", "参与")
-_LABEL = "|".join(sorted(LEAD_LABELS + CO_LABELS, key=len, reverse=True))
+# A label is a role's words before a colon, in the genre's many spellings: 牵头单位, 主要责任单位,
+# 协同责任单位, 协办部门, 责任主体, 配合; and the leader's (责任县领导) whose name is a person's, not a unit's.
+# What a label means is what a task table's header of the same words means (task_tables.ROLES).
+_QUALIFIER = r"(?:主要|其他|具体|直接|第一)?"
+_ROLE_WORDS = r"(?:牵头|主责|主办|负责|责任|协办|协同|协作|协助|配合|参与|支持)+"
+_LEVEL = r"(?:[省市县区镇乡]级?)?"
+_LABEL = rf"{_QUALIFIER}{_ROLE_WORDS}{_LEVEL}(?:单位|部门|主体|处室|科室|领导|人)?"
 OPENERS = "(（【[〔［"
 CLOSERS = {"(": ")", "（": "）", "【": "】", "[": "]", "〔": "〕", "［": "］"}
 CLAUSE_OPEN = re.compile(rf"[{re.escape(OPENERS)}]\s*(?:{_LABEL})\s*[:：]")
@@ -29,7 +33,8 @@ BRACKETED_LABEL = re.compile(rf"【\s*({_LABEL})\s*】")
 # "县水利局(牵头)" in a list: the unit so marked leads, wherever it stands.
 LEAD_MARK = re.compile(r"\s*[(（](?:牵头|牵头单位|主责|主办)[)）]$")
 # A label is known by its colon; a PDF copy may have dropped the space before it ("市科技局配合:").
-LABELLED = re.compile(rf"[;；,，。\s]*({_LABEL})\s*[:：]\s*")
+# A deadline's label ends the list before it as a unit label does ("配合单位:乙 完成时限:年底").
+LABELLED = re.compile(rf"[;；,，。\s]*({_LABEL}|{DEADLINE_LABEL})\s*[:：]\s*")
 
 ADMIN_PREFIXES = "省市县区"
 # Words that open with a level's character without naming the level: 市场监管总局 is national.
@@ -53,6 +58,7 @@ INCLUDED = re.compile(r"(?:均|都|皆)(?:包括|包含|含|涉及|需|须|由|�
 NOT_UNITS = re.compile(r"不单独列出|不再列出|不再单独列出|不再做分工|不再分工|下同|以下同|后同")
 # "排在第一位的为牵头单位", "主要责任单位第一个为牵头单位", "列第一位者为工作牵头单位": said once, anywhere.
 FIRST_LEADS = re.compile(r"(?:第一位|首位|第一个|第一家|排名第一|排在第一|列第一)[^。;；]{0,8}?(?:为|是|系)[^。;；]{0,4}?(?:牵头|主办)")
+REMARK = re.compile(rf"[(（][^()（）]*(?:{NOT_UNITS.pattern}|{FIRST_LEADS.pattern})[^()（）]*[)）]$")
 # What shares a clause with the units without being one: deadlines, scores, other labels.
 NOT_A_NAME = re.compile(r"[:：]|(?:19|20)\d\d|\d+\s*(?:月|日|分|年)|时限|时间|分值|前完成|底前|年底|年内|长期|持续推进")
 # Verb forms: which verb makes a unit lead and which co-responsible.
@@ -333,28 +339,30 @@ def _verb_role(group: str) -> tuple[str, str] | None:
 
 
 def _labelled_parts(clause: str) -> list[tuple[str, str]]:
-    """Each label and the list after it; 牵头 labels lead, 配合 labels co, 责任单位 alone is a list."""
+    """Each unit label and the list after it: 牵头 labels lead, 配合 labels co, 责任单位 alone is a list
+    (co-responsible beside a 牵头 label); a leader's, a deadline's label only ends the list before it."""
     matches = list(LABELLED.finditer(clause))
-    has_lead_label = any("牵头" in match.group(1) or "主办" in match.group(1) for match in matches)
+    roles = [label_role(match.group(1)) for match in matches]
     parts = []
-    for number, match in enumerate(matches):
-        label = match.group(1)
+    for number, (match, role) in enumerate(zip(matches, roles)):
         content = clause[match.end():matches[number + 1].start() if number + 1 < len(matches) else len(clause)]
-        if label in CO_LABELS or has_lead_label and not ("牵头" in label or "主办" in label):
-            role = "co"
-        elif "牵头" in label or "主办" in label:
-            role = "lead"
-        else:
-            role = "responsible"
-        parts.append((role, content))
+        if role == "units":
+            role = "co" if "lead" in roles else "responsible"
+        if role in ("lead", "co", "responsible"):
+            parts.append((role, content))
     return parts
+
+
+def label_role(label: str) -> str:
+    """What a label's words name, as a task table's header of the same words would."""
+    return next((role for role, pattern in ROLES if pattern.search(label)), "other")
 
 
 def split_units(text: str) -> list[str]:
     """A list of units as written ("省科技厅、发展改革委") → full names, the prefix and suffix distributed."""
     names = []
     for raw in _split_outside_brackets(text):
-        name = _TRAILING.sub("", _strip_unmatched_closer(raw.strip(" \t.。;；:：")))
+        name = _TRAILING.sub("", _without_remark(_strip_unmatched_closer(raw.strip(" \t.。;；:："))))
         if name and not NOT_UNITS.search(name) and not NOT_A_NAME.search(name):
             names.append(name)
     return distribute_prefix(distribute_suffix(names))
@@ -386,6 +394,13 @@ def distribute_suffix(names: list[str]) -> list[str]:
             if group and not result[index + 1].startswith(group):
                 result[index + 1] = group + result[index + 1]
     return result
+
+
+def _without_remark(name: str) -> str:
+    """"市卫生健康委(列第一位为牵头单位,下同)": the last unit of a list may carry the document's remark
+    on the whole list in its brackets; the unit stays, the remark goes."""
+    remark = REMARK.search(name)
+    return name[:remark.start()] if remark and remark.start() else name
 
 
 def _strip_unmatched_closer(name: str) -> str:
