@@ -153,3 +153,13 @@ def test_labels_in_the_genres_spellings_and_a_leaders_name_is_no_unit(tag, lead,
     tasks = parse_plan(f"一、农业\n1.建成高标准农田500亩。\n{tag}\n2.修缮灌渠。(责任单位:镇水利站)").tasks
     assert (tasks[0].lead, tasks[0].co) == (lead, co)
     assert tasks[1].lead == "镇水利站"
+
+
+@pytest.mark.parametrize("tag, lead, co", [
+    ("由区卫健委会同区医保局推进。", "区卫健委", ["区医保局"]),
+    ("牵头单位为区数据局,配合单位为区工信局、区融媒体中心。", "区数据局", ["区工信局", "区融媒体中心"]),
+    ("(区文旅局牵头,各镇(街道)落实)", "区文旅局", ["各镇(街道)"]),
+])
+def test_verb_forms_with_a_bracket_inside_or_a_copula(tag, lead, co):
+    task = parse_plan(f"1.保护历史街区。{tag}\n2.修缮祠堂。(责任单位:区住建局)").tasks[0]
+    assert (task.lead, task.co) == (lead, co)

@@ -27,14 +27,16 @@ _LEVEL = r"(?:[省市县区镇乡]级?)?"
 _LABEL = rf"{_QUALIFIER}{_ROLE_WORDS}{_LEVEL}(?:单位|部门|主体|处室|科室|领导|人)?"
 OPENERS = "(（【[〔［"
 CLOSERS = {"(": ")", "（": "）", "【": "】", "[": "]", "〔": "〕", "［": "］"}
-CLAUSE_OPEN = re.compile(rf"[{re.escape(OPENERS)}]\s*(?:{_LABEL})\s*[:：]")
-BARE_CLAUSE = re.compile(rf"(?:^|(?<=[。;；\n]))\s*(?:{_LABEL})\s*[:：]")
+# "牵头单位为甲,配合单位为乙" says with 为 what a colon says.
+_LABEL_END = r"\s*(?:[:：]|(?<=单位|部门)为)"
+CLAUSE_OPEN = re.compile(rf"[{re.escape(OPENERS)}]\s*(?:{_LABEL}){_LABEL_END}")
+BARE_CLAUSE = re.compile(rf"(?:^|(?<=[。;；\n]))\s*(?:{_LABEL}){_LABEL_END}")
 BRACKETED_LABEL = re.compile(rf"【\s*({_LABEL})\s*】")
 # "县水利局(牵头)" in a list: the unit so marked leads, wherever it stands.
 LEAD_MARK = re.compile(r"\s*[(（](?:牵头|牵头单位|主责|主办)[)）]$")
 # A label is known by its colon; a PDF copy may have dropped the space before it ("市科技局配合:").
 # A deadline's label ends the list before it as a unit label does ("配合单位:乙 完成时限:年底").
-LABELLED = re.compile(rf"[;；,，。\s]*({_LABEL}|{DEADLINE_LABEL})\s*[:：]\s*")
+LABELLED = re.compile(rf"[;；,，。\s]*({_LABEL}|{DEADLINE_LABEL}){_LABEL_END}\s*")
 
 ADMIN_PREFIXES = "省市县区"
 # Words that open with a level's character without naming the level: 市场监管总局 is national.
@@ -66,13 +68,17 @@ LEAD_VERB = re.compile(r"(?:共同|联合)?(?:牵头|主办)(?:负责|落实|推
 CO_VERB = re.compile(r"(?:配合|参与|协助|协同|协办|支持)(?:实施|落实|推进)?")
 SHARED_VERB = re.compile(r"(?:按|按照|根据)?(?:各自)?(?:职责分工|职能分工|职责)?(?:分别|共同)?(?:负责|落实|承担)")
 WITH_VERB = re.compile(r"会同")
-VERB_CLAUSE = re.compile(rf"[{re.escape(OPENERS)}]([^{re.escape(OPENERS)}]{{2,200}}?(?:牵头|主办|负责|配合|参与|落实|会同|协助)[^{re.escape(OPENERS)}]{{0,80}}?)[)）】\]〕］]")
-# A sentence that is only units and a verb: "由市发展改革委牵头。" "各地区、各部门负责。" "县示范区管委会牵头工作(8项)".
-VERB_SENTENCE = re.compile(rf"(?:^|(?<=[。;；\n]))\s*由?(?![{re.escape(OPENERS)}])([^。;；\n]{{2,120}}?(?:牵头|负责|配合|参与)[^。;；\n]{{0,40}})(?=[。;；\n]|$)")
 _CLOSERS = ")）】]〕］"
+# A bracket's character, or a short bracket inside it: "各县(市、区)人民政府" stands in a tag whole.
+_IN_BRACKET = rf"(?:[^{re.escape(OPENERS + _CLOSERS)}]|[(（][^()（）]{{1,8}}[)）])"
+VERB_CLAUSE = re.compile(rf"[{re.escape(OPENERS)}]({_IN_BRACKET}{{2,200}}?(?:牵头|主办|负责|配合|参与|落实|会同|协助)"
+                         rf"{_IN_BRACKET}{{0,80}}?)[{re.escape(_CLOSERS)}]")
+# A sentence that is only units and a verb: "由市发展改革委牵头。" "各地区、各部门负责。" "县示范区管委会牵头工作(8项)",
+# "由市卫健委会同市医保局推进。"
+VERB_SENTENCE = re.compile(rf"(?:^|(?<=[。;；\n]))\s*由?(?![{re.escape(OPENERS)}])([^。;；\n]{{2,120}}?(?:牵头|负责|配合|参与|会同)[^。;；\n]{{0,40}})(?=[。;；\n]|$)")
 # A bracket ending a sentence with nothing but units in it: "(市人社局、市财政局)"; or one a cut left
 # open at the very end ("(市政府办公室、市").
-BARE_BRACKET = re.compile(rf"[{re.escape(OPENERS)}]((?:[^{re.escape(OPENERS + _CLOSERS)}]|[(（][^()（）]{{1,8}}[)）]){{2,160}}?)"
+BARE_BRACKET = re.compile(rf"[{re.escape(OPENERS)}]({_IN_BRACKET}{{2,160}}?)"
                           rf"(?:[{re.escape(_CLOSERS)}](?=\s*(?:[。;；\n]|$))|\s*$)")
 SUFFIX_SHARED = re.compile(r"^各?[省市县区州旗]{1,2}$")
 SHARED_SUFFIX = re.compile(r"(?:人民政府|政府|党委和政府|党委|管委会)$")
