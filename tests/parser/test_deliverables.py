@@ -129,6 +129,8 @@ def _annual(year: int) -> Deliverable:
     ("某方案", [], [], None, (None, None)),
     ("县政府重点工作任务分解(2024年)", [], [2025], None, (2024, 2024)),
     ("区政府工作要点(2023年度)", [], [], None, (2023, 2023)),
+    ("某县2026年优化营商环境攻坚行动方案", [], [], None, (2026, 2026)),
+    ("某市推动设备更新到2027年行动方案", [], [2027], 2024, (2024, 2027)),
 ])
 def test_plan_years(title, deliverables, deadlines, published, years):
     assert plan_years(title, deliverables, deadlines, published) == years

@@ -126,8 +126,9 @@ def plan_targets(paragraph: str, year: int | None = None, is_goal: bool = False,
 # A title naming one year and the work of that year: "2024年政务公开工作要点", "关于2024年实施47项民生实事的通知",
 # or with the year in brackets after the work: "重点工作责任分解(2023年)".
 _ONE_YEAR_WORK = (r"(?:版|分工|工作要点|要点|重点工作|民生实事|实事|工作任务|主要任务|任务分解|任务分工|分工方案"
-                  r"|责任分解|分解表|工作计划|工作安排|工作方案|政府工作报告)")
-ONE_YEAR_TITLE = re.compile(rf"((?:19|20)\d\d)\s*年(?:度|版)?.*?{_ONE_YEAR_WORK}"
+                  r"|责任分解|分解表|工作计划|工作安排|工作方案|行动方案|行动计划|实施方案|政府工作报告)")
+# "到2027年…行动方案" names the year it ends, not the one year it covers.
+ONE_YEAR_TITLE = re.compile(rf"(?<![到至])((?:19|20)\d\d)\s*年(?:度|版)?.*?{_ONE_YEAR_WORK}"
                             rf"|{_ONE_YEAR_WORK}[^(（]*[(（]\s*((?:19|20)\d\d)\s*年度?\s*[)）]")
 TEN_FIVE = {"十一五": 2006, "十二五": 2011, "十三五": 2016, "十四五": 2021, "十五五": 2026, "十六五": 2031}
 SPAN_WORDS = {"一": 1, "两": 2, "二": 2, "三": 3, "四": 4, "五": 5, "1": 1, "2": 2, "3": 3, "4": 4, "5": 5}
