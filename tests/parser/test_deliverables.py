@@ -273,3 +273,12 @@ def test_a_table_row_s_deadline_dates_what_its_text_commits_to():
     task = parse_plan(text).tasks[0]
     assert [(d.year, d.text, [(t.value, t.unit, t.year, t.bound) for t in d.targets]) for d in task.deliverables] == [
         (2025, "2025年底前", [(30, "个工作日", 2025, "max")])]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("2027年底前完成县级部门上网率95%", [("县级部门上网率", 95, "%")]),
+    ("2026年9月底前完成闲置土地处置120亩", [("闲置土地处置", 120, "亩")]),
+    ("2026年完成率达到98%", [("完成率", 98, "%")]),
+])
+def test_a_deadline_before_the_name_is_not_part_of_it(text, expected):
+    assert found(text) == expected

@@ -163,3 +163,8 @@ def test_labels_in_the_genres_spellings_and_a_leaders_name_is_no_unit(tag, lead,
 def test_verb_forms_with_a_bracket_inside_or_a_copula(tag, lead, co):
     task = parse_plan(f"1.保护历史街区。{tag}\n2.修缮祠堂。(责任单位:区住建局)").tasks[0]
     assert (task.lead, task.co) == (lead, co)
+
+
+def test_a_kind_of_body_in_brackets_after_a_word_is_no_unit():
+    task = parse_plan("1.推进光纤入户,到2026年覆盖全部乡镇(街道)。(县数据局、县电信公司负责)\n2.其他。(县财政局)").tasks[0]
+    assert (task.lead, task.co) == ("县数据局", ["县电信公司"])

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from tracker.plans.parser.deadlines import DEADLINE_LABEL
 from tracker.plans.parser.task_tables import ROLES
-from tracker.plans.parser.units import is_body_name, is_unit_name
+from tracker.plans.parser.units import SUFFIXES, is_body_name, is_unit_name
 
 # A label is a role's words before a colon, in the genre's many spellings: 牵头单位, 主要责任单位,
 # 协同责任单位, 协办部门, 责任主体, 配合; and the leader's (责任县领导) whose name is a person's, not a unit's.
@@ -178,7 +178,9 @@ def _bare_clauses(text: str) -> list[Clause]:
         if content and match.start() and text[match.start() - 1] == content[-1]:
             continue  # another name of the name before it: "合肥先进计算中心(超级计算中心)"
         names = [name for group in _groups(content) for name in split_units(group)]
-        if names and is_body_name(names[0]) and all(map(is_unit_name, names)):
+        if all(name in SUFFIXES for name in names):
+            continue  # kinds of body qualifying the word before: "覆盖全部乡镇(街道)", "各县(市、区)"
+        if is_body_name(names[0]) and all(map(is_unit_name, names)):
             found.append(Clause(content, match.start(), match.end(), is_unclosed, form="bare"))
     return found
 
