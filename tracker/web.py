@@ -56,7 +56,10 @@ class NumberOutOfRange(BadRequest):
 
 def refuse_nul_characters():
     """No browser sends a NUL character, and PostgreSQL cannot store one in text: a forged form or query
-    holding one is refused before any view reads it, with a message, rather than failing half-saved."""
+    holding one is refused before any view reads it, with a message, rather than failing half-saved. The
+    API checks its own input and names the field at fault, as openapi.json says."""
+    if wants_json():
+        return
     texts = [*request.values.keys(), *(value for values in request.values.listvalues() for value in values),
              *(upload.filename or "" for upload in request.files.values())]
     if any("\x00" in text for text in texts):
