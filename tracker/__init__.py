@@ -84,10 +84,12 @@ def ensure_secret_key(app: Flask) -> None:
 
 def register_extensions(app: Flask) -> None:
     from tracker import models  # noqa: F401  (the metadata must know every table)
+    from tracker.core.cache import install_generation_hooks
     from tracker.extensions import babel, csrf, db, login_manager, migrate
     from tracker.i18n import select_locale, select_timezone
 
     db.init_app(app)
+    install_generation_hooks()
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
     csrf.init_app(app)
     login_manager.init_app(app)

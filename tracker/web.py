@@ -12,8 +12,8 @@ from sqlalchemy.exc import DataError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import BadRequest, HTTPException
 
-from tracker.clock import to_local
-from tracker.database import MAX_ID
+from tracker.core.clock import to_local
+from tracker.core.database import MAX_ID
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [

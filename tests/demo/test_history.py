@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 from tests.factories import PASSWORD
 from tracker.audit.models import AuditEntry
-from tracker.clock import local_today
+from tracker.core.clock import local_today
 from tracker.demo import PLANS_FOLDER, build_demo, demo_logins
 from tracker.demo.history import HISTORY_MONTHS
 from tracker.plans.models import Plan, PlanStatus

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from tests.statements import statements_sent
 from tests.tasks.conftest import NOW
 from tracker.audit.models import AuditEntry
-from tracker.reminders import workdays
+from tracker.core import workdays
 from tracker.tasks import lights, reporting, reviews
 from tracker.tasks.lights import TaskFacts, judge, light_of, refresh_lights
 from tracker.tasks.models import Light, ProgressStatus, ReportState, Task, TaskStatus

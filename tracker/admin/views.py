@@ -12,11 +12,11 @@ from tracker.admin import services
 from tracker.admin.forms import ROLE_LABELS, CalendarForm, DepartmentForm, UserForm
 from tracker.auth.models import User
 from tracker.auth.permissions import Action, require
+from tracker.core import workdays
 from tracker.departments.models import Department
 from tracker.departments.services import DepartmentNameTaken
 from tracker.extensions import db
 from tracker.forms import choices
-from tracker.reminders import workdays
 
 bp = Blueprint("admin", __name__)
 

@@ -16,10 +16,11 @@ from tracker.api import schemas, validation
 from tracker.api.openapi import LIST_TASKS_PARAMETERS, openapi_document
 from tracker.auth.permissions import Action, can
 from tracker.auth.services import user_for_token
-from tracker.clock import local_today
+from tracker.core import cache
+from tracker.core.clock import local_today
 from tracker.extensions import db
 from tracker.tasks import evidence as evidence_service
-from tracker.tasks import cache, queries, reporting
+from tracker.tasks import queries, reporting
 from tracker.tasks.errors import StaleRecord, WorkflowError
 from tracker.tasks.models import Evidence, Light, ReportingPeriod, Task
 from tracker.tasks.queries import OverviewFilters

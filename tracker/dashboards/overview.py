@@ -14,7 +14,7 @@ from flask_login import current_user, login_required
 from markupsafe import Markup
 
 from tracker.auth.models import Role
-from tracker.clock import local_today
+from tracker.core.clock import local_today
 from tracker.extensions import db
 from tracker.plans.models import Plan, PlanStatus
 from tracker.reports import charts, figures

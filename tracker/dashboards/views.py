@@ -8,11 +8,12 @@ from markupsafe import Markup
 
 from tracker.auth.models import Role
 from tracker.auth.permissions import visible_tasks
-from tracker.clock import local_today
+from tracker.core import cache
+from tracker.core.clock import local_today
+from tracker.core.database import bounded_int
 from tracker.dashboards.overview import home_endpoint
-from tracker.database import bounded_int
 from tracker.extensions import db
-from tracker.tasks import cache, labels, queries
+from tracker.tasks import labels, queries
 from tracker.tasks.forms import ActionForm
 from tracker.tasks.models import Task
 

@@ -31,7 +31,7 @@ from sqlalchemy.orm import selectinload
 
 from tracker.audit.models import AuditEntry
 from tracker.auth.models import Role, User, UserRole
-from tracker.clock import LOCAL_TZ, as_utc, local_today
+from tracker.core.clock import LOCAL_TZ, as_utc, local_today
 from tracker.demo import texts
 from tracker.departments.models import Department
 from tracker.extensions import db

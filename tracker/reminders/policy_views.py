@@ -8,12 +8,12 @@ from flask_login import current_user, login_required
 from sqlalchemy.orm.exc import StaleDataError
 
 from tracker.auth.permissions import Action, can
+from tracker.core.workdays import due_label, holiday_name
 from tracker.extensions import db
 from tracker.plans.models import Plan, PlanStatus
 from tracker.reminders import policies
 from tracker.reminders.blueprint import bp
 from tracker.reminders.policy_forms import CONDITION_LABELS, LEVELS, TARGET_LABELS, PolicyForm, fill
-from tracker.reminders.workdays import due_label, holiday_name
 
 
 @bp.app_template_filter("holiday")

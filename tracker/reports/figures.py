@@ -26,12 +26,12 @@ from datetime import date, datetime, time, timedelta
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
-from tracker.clock import LOCAL_TZ, local_today
+from tracker.core.clock import LOCAL_TZ, local_today
+from tracker.core.workdays import workdays_between
 from tracker.departments.models import Department
 from tracker.extensions import db
 from tracker.plans.models import Plan, PlanStatus
 from tracker.reminders.models import Notification, StepTarget
-from tracker.reminders.workdays import workdays_between
 from tracker.reports.models import ArchivedReport, ReportKind
 from tracker.tasks.models import (
     FILED_REPORT_STATES,

@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from tracker.auth.permissions import Action, can, require
-from tracker.database import bounded_int
+from tracker.core.database import bounded_int
 from tracker.departments.models import Department
 from tracker.extensions import db
 from tracker.forms import choices

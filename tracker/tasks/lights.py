@@ -15,12 +15,12 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm.attributes import set_committed_value
 
 from tracker.audit.services import record
-from tracker.clock import local_today
-from tracker.database import chunks
+from tracker.core.cache import note_lights_kept
+from tracker.core.clock import local_today
+from tracker.core.database import chunks
+from tracker.core.workdays import add_workdays
 from tracker.extensions import db
 from tracker.plans.models import Plan, PlanStatus
-from tracker.reminders.workdays import add_workdays
-from tracker.tasks.cache import note_lights_kept
 from tracker.tasks.models import (
     FILED_REPORT_STATES,
     Light,

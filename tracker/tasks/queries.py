@@ -34,7 +34,6 @@ from tracker.tasks.models import (
     TaskAssignment,
     TaskStatus,
 )
-from tracker.tasks import cache  # noqa: F401  (its session hooks keep the data generation)
 from tracker.tasks.schedule import DuePeriods, due_periods
 
 # The overview's "status" filter: a reported progress status, or one of these.

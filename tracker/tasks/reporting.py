@@ -17,10 +17,10 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from tracker.audit.services import record, record_diff, snapshot
 from tracker.auth.permissions import Action, require
-from tracker.clock import local_today, utcnow
+from tracker.core.cache import note_lights_kept
+from tracker.core.clock import local_today, utcnow
 from tracker.extensions import db
 from tracker.tasks import lights
-from tracker.tasks.cache import note_lights_kept
 from tracker.tasks.errors import StaleRecord, WorkflowError
 from tracker.tasks.models import (
     EDITABLE_REPORT_STATES,

@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 
 from tracker.audit.services import record_diff, snapshot
 from tracker.auth.permissions import Action, require
-from tracker.clock import utcnow
+from tracker.core.clock import utcnow
 from tracker.extensions import db
 from tracker.tasks import lights
 from tracker.tasks.errors import WorkflowError

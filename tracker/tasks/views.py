@@ -11,10 +11,11 @@ from flask_login import current_user, login_required
 from markupsafe import Markup
 
 from tracker.auth.permissions import Action, can, require
-from tracker.clock import local_today
+from tracker.core import cache
+from tracker.core.clock import local_today
 from tracker.extensions import db
 from tracker.tasks import evidence as evidence_service
-from tracker.tasks import cache, forms, labels, lights, queries, reporting, reviews
+from tracker.tasks import forms, labels, lights, queries, reporting, reviews
 from tracker.tasks.errors import StaleRecord, WorkflowError
 from tracker.tasks.models import (
     Contribution,

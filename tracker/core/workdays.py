@@ -21,8 +21,8 @@ import chinese_calendar
 import sqlalchemy as sa
 from flask import g
 
+from tracker.core.models import CalendarDay, CalendarYear
 from tracker.extensions import db
-from tracker.reminders.models import CalendarDay, CalendarYear
 
 # chinese_calendar names its holidays in English; the office reads them in Chinese.
 HOLIDAY_NAMES = {
