@@ -11,9 +11,10 @@ import tempfile
 import time
 from pathlib import Path
 
-from tracker import PROJECT_ROOT, create_app
+from tracker import create_app
 from tracker.bench import dataset, figures, http
 from tracker.bench.store import PostgresStore, SQLiteStore, cache_key
+from tracker.config import PROJECT_ROOT
 from tracker.core.clock import local_today, utcnow
 
 BENCH_SECRET_KEY = "tracker-bench-secret-key-not-for-production"

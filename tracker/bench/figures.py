@@ -20,10 +20,10 @@ from flask import Flask, url_for
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import RequestRedirect
 
-from tracker import PROJECT_ROOT
 from tracker.bench import http
 from tracker.bench.dataset import Meta
 from tracker.bench.mailsink import MailSink
+from tracker.config import PROJECT_ROOT
 from tracker.core.clock import LOCAL_TZ
 from tracker.extensions import db
 

@@ -8,9 +8,9 @@ import click
 import sqlalchemy as sa
 from flask.cli import with_appcontext
 
-from tracker import PROJECT_ROOT
 from tracker.auth.models import Role, User
 from tracker.auth.services import create_user
+from tracker.config import PROJECT_ROOT
 from tracker.core.clock import local_today, parse_moment, utcnow
 from tracker.demo import history
 from tracker.departments.models import Department, DepartmentLevel

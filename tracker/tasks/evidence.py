@@ -23,7 +23,6 @@ from flask_babel import gettext as _
 from sqlalchemy.orm import Session
 
 from tracker.audit.services import record, snapshot
-from tracker.auth.permissions import Action, require
 from tracker.extensions import db
 from tracker.tasks.errors import WorkflowError
 from tracker.tasks.models import (
@@ -37,6 +36,7 @@ from tracker.tasks.models import (
     Task,
     TaskStatus,
 )
+from tracker.tasks.permissions import Action, require
 from tracker.text import clean_name
 
 AUDITED_FIELDS = ("original_name", "size_bytes", "sha256", "report_id", "contribution_id", "milestone_id")

@@ -10,7 +10,6 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from markupsafe import Markup
 
-from tracker.auth.permissions import Action, can, require
 from tracker.core import cache
 from tracker.core.clock import local_today
 from tracker.extensions import db
@@ -27,6 +26,7 @@ from tracker.tasks.models import (
     ReportState,
     Task,
 )
+from tracker.tasks.permissions import Action, can, require
 
 bp = Blueprint("tasks", __name__)
 
