@@ -592,9 +592,8 @@ class Replay:
                     reporting.save_report(task, period, data, by=liaison, expected_version=version, now=step.at)
                 elif step.kind == "evidence":
                     name, content = _evidence_file(filing, step.at)
-                    attached = evidence_service.attach_evidence(task, name, io.BytesIO(content), by=liaison,
-                                                                report=current)
-                    attached.uploaded_at = step.at
+                    evidence_service.attach_evidence(task, name, io.BytesIO(content), by=liaison, report=current,
+                                                     now=step.at)
                 elif step.kind == "submit":
                     reporting.submit_report(task, period, by=liaison, expected_version=version, now=step.at)
                 elif step.kind == "confirm":
