@@ -15,6 +15,7 @@ from werkzeug.exceptions import BadRequest, HTTPException
 from tracker.core.clock import to_local
 from tracker.core.database import MAX_ID
 from tracker.core.errors import error_messages
+from tracker.core.workdays import due_label, holiday_name
 from tracker.tasks.permissions import Action, can
 
 CONTENT_SECURITY_POLICY = "; ".join(
@@ -52,6 +53,8 @@ def install_web_hooks(app: Flask) -> None:
     app.register_error_handler(StaleDataError, render_stale_write)
     app.add_template_filter(format_local_datetime, "localtime")
     app.add_template_filter(format_date, "localdate")
+    app.add_template_filter(holiday_filter, "holiday")
+    app.add_template_filter(due_label, "duedate")  # "2025-10-01(国庆节)" on a holiday, the plain date otherwise
     app.context_processor(page_globals)
 
 
@@ -117,6 +120,11 @@ def format_local_datetime(moment: datetime | None, pattern: str = "%Y-%m-%d %H:%
 
 def format_date(day: date | None) -> str:
     return "" if day is None else day.isoformat()
+
+
+def holiday_filter(day: date | None) -> str:
+    """`{{ period.due_on|holiday }}`: the holiday a date falls on ("国庆节"), or ""."""
+    return (holiday_name(day) or "") if day else ""
 
 
 def navigation() -> list[tuple[str, str, object]]:

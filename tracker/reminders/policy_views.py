@@ -7,25 +7,12 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy.orm.exc import StaleDataError
 
-from tracker.core.workdays import due_label, holiday_name
 from tracker.extensions import db
 from tracker.plans.models import Plan, PlanStatus
 from tracker.reminders import policies
 from tracker.reminders.blueprint import bp
 from tracker.reminders.policy_forms import CONDITION_LABELS, LEVELS, TARGET_LABELS, PolicyForm, fill
 from tracker.tasks.permissions import Action, require
-
-
-@bp.app_template_filter("holiday")
-def holiday_filter(day) -> str:
-    """`{{ period.due_on|holiday }}`: the holiday a date falls on ("国庆节"), or ""."""
-    return (holiday_name(day) or "") if day else ""
-
-
-@bp.app_template_filter("duedate")
-def due_date_filter(day) -> str:
-    """`{{ period.due_on|duedate }}`: "2025-10-01(国庆节)" on a holiday, the plain date otherwise."""
-    return due_label(day)
 
 
 @bp.get("/policies", endpoint="policies")

@@ -53,6 +53,7 @@ from tracker.plans.models import Plan, PlanStatus
 from tracker.reminders import outbox
 from tracker.reminders.models import EscalationPolicy, EscalationStep, Notification, StepCondition, StepTarget
 from tracker.reminders.policies import all_policies, builtin_default
+from tracker.tasks.due_periods import due_since_publication
 from tracker.tasks.lights import refresh_lights
 from tracker.tasks.models import (
     Milestone,
@@ -65,7 +66,6 @@ from tracker.tasks.models import (
     Task,
     TaskStatus,
 )
-from tracker.tasks.schedule import due_since_publication
 
 CATCH_UP_WORKDAYS = 10
 # Slack around the window of due dates, in calendar days: covers a holiday run inside a count.

@@ -13,6 +13,7 @@ from tracker.auth.models import User
 from tracker.departments.models import Department
 from tracker.extensions import db
 from tracker.plans.models import Plan, PlanStatus
+from tracker.tasks.due_periods import DuePeriods, due_periods
 from tracker.tasks.models import (
     EDITABLE_REPORT_STATES,
     AssignmentRole,
@@ -34,7 +35,6 @@ from tracker.tasks.models import (
     TaskStatus,
 )
 from tracker.tasks.permissions import OVERSEERS, visible_tasks
-from tracker.tasks.schedule import DuePeriods, due_periods
 
 # The overview's "status" filter: a reported progress status, or one of these.
 STATUS_CLOSED = "closed"
