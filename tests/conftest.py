@@ -5,10 +5,14 @@ fails when the server cannot be reached): each pytest worker gets its own databa
 """
 from __future__ import annotations
 
+import contextlib
 import os
 import pathlib
 import re
+import shutil
+import sqlite3
 import threading
+from datetime import datetime, timezone
 
 import pytest
 import sqlalchemy as sa
@@ -50,13 +54,22 @@ def postgres_database(suffix: str) -> str:
     """Create (afresh) the database tracker_test_<tag><suffix> on the PostgreSQL server and return its URL."""
     # TRACKER_TEST_DB_TAG keeps concurrent runs on one server (several checkouts) apart.
     name = f"tracker_test_{os.environ.get('TRACKER_TEST_DB_TAG', '')}{suffix}".replace("-", "_")
-    admin_engine = sa.create_engine(POSTGRES_URL.replace("postgresql://", "postgresql+psycopg://", 1),
-                                    isolation_level="AUTOCOMMIT")
-    with admin_engine.connect() as connection:
+    with _postgres_admin() as connection:
         connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
-    admin_engine.dispose()
     return POSTGRES_URL.rsplit("/", 1)[0] + "/" + name
+
+
+@contextlib.contextmanager
+def _postgres_admin():
+    """A connection to the server's maintenance database, outside any transaction (CREATE/DROP DATABASE)."""
+    admin_engine = sa.create_engine(POSTGRES_URL.replace("postgresql://", "postgresql+psycopg://", 1),
+                                    isolation_level="AUTOCOMMIT")
+    try:
+        with admin_engine.connect() as connection:
+            yield connection
+    finally:
+        admin_engine.dispose()
 
 
 @pytest.fixture(scope="session")
@@ -81,6 +94,7 @@ def postgres_schema(postgres_url):
 def _test_config(database_url: str, tmp_path) -> dict:
     config = {key: getattr(TestConfig, key) for key in dir(TestConfig) if key.isupper()}
     config["DATABASE_URL"] = database_url
+    config["ISOLATED"] = True  # the machine's instance/config.py and TRACKER_* variables do not apply
     if tmp_path is not None:
         config["EVIDENCE_FOLDER"] = str(tmp_path / "evidence")
         config["ARCHIVE_FOLDER"] = str(tmp_path / "reports")
@@ -92,22 +106,112 @@ def engine_name(request) -> str:
     return request.param
 
 
+# The demos a test can ask for by fixture name, and the plans (of samples/plans) each publishes.
+DEMO_PLANS = {"demo": None, "small_demo": ("002_b46e6d68e78b0a64.txt", "004_fead5ffc94219a57.txt")}
+# Demos end their history here: a Tuesday, 11:00 in Beijing; the current period (2026-06) is due on
+# Thursday, some reports are in.
+DEMO_REFERENCE = datetime(2026, 6, 23, 3, 0, tzinfo=timezone.utc)
+
+
 @pytest.fixture
 def app(engine_name, tmp_path, request):
-    if engine_name == "postgresql":
+    """The app on an empty database; for a test that uses a fixture of DEMO_PLANS, on a copy of that demo."""
+    demo = next((name for name in DEMO_PLANS if name in request.fixturenames), None)
+    if demo is not None:
+        url = request.getfixturevalue("demo_templates").copy(engine_name, demo, tmp_path)
+    elif engine_name == "postgresql":
         url = request.getfixturevalue("postgres_schema")
     else:
         url = f"sqlite:///{tmp_path / 'test.sqlite'}"
     app = create_app(_test_config(url, tmp_path))
     app.test_client_class = Client
     with app.app_context():
-        if engine_name == "sqlite":
+        if engine_name == "sqlite" and demo is None:
             _db.create_all()
         yield app
         _db.session.remove()
-        if engine_name == "postgresql":
+        if engine_name == "postgresql" and demo is None:
             _truncate_all()
         _db.engine.dispose()
+
+
+class DemoTemplates:
+    """Each demo built once per engine in this worker (about 20 s each), then copied for every test that
+    uses it: a SQLite file copied with SQLite's backup API, a PostgreSQL database made from the built one
+    as its TEMPLATE; the evidence and archived reports it wrote are copied beside."""
+
+    def __init__(self, folder: pathlib.Path, worker: str):
+        self.folder, self.worker, self.built = folder, worker, {}
+
+    def template(self, engine_name: str, demo: str):
+        key = (engine_name, demo)
+        if key not in self.built:
+            folder = self.folder / f"{engine_name}_{demo}"
+            folder.mkdir()
+            if engine_name == "postgresql":
+                url = postgres_database(f"{self.worker}_{demo}_template")
+            else:
+                url = f"sqlite:///{folder / 'demo.sqlite'}"
+            self.built[key] = (url, folder, _build_demo(url, folder, DEMO_PLANS[demo]))
+        return self.built[key]
+
+    def copy(self, engine_name: str, demo: str, into: pathlib.Path) -> str:
+        """A copy of the demo's database (its URL) with its files under `into`."""
+        url, folder, _result = self.template(engine_name, demo)
+        for files in ("evidence", "reports"):
+            if (folder / files).exists():
+                shutil.copytree(folder / files, into / files)
+        if engine_name == "sqlite":
+            copy = into / "test.sqlite"
+            with sqlite3.connect(folder / "demo.sqlite") as source, sqlite3.connect(copy) as target:
+                source.backup(target)
+            return f"sqlite:///{copy}"
+        name = f"tracker_test_{os.environ.get('TRACKER_TEST_DB_TAG', '')}{self.worker}_{demo}_copy".replace("-", "_")
+        with _postgres_admin() as connection:
+            connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            connection.exec_driver_sql(f'CREATE DATABASE "{name}" TEMPLATE "{url.rsplit("/", 1)[1]}"')
+        return POSTGRES_URL.rsplit("/", 1)[0] + "/" + name
+
+    def result(self, engine_name: str, demo: str):
+        """What the demo's history left (tracker.demo.history.HistoryResult)."""
+        return self.template(engine_name, demo)[2]
+
+
+def _build_demo(url: str, folder: pathlib.Path, plans: tuple[str, ...] | None):
+    from tracker.demo import PLANS_FOLDER, build_demo
+
+    plans_folder = PLANS_FOLDER
+    if plans is not None:
+        plans_folder = folder / "plans"
+        plans_folder.mkdir()
+        for name in plans:
+            shutil.copy(PLANS_FOLDER / name, plans_folder / name)
+    app = create_app(_test_config(url, folder))
+    with app.app_context():
+        _db.create_all()
+        result = build_demo(factories.PASSWORD, plans_folder, DEMO_REFERENCE)
+        _db.session.commit()
+        _db.session.remove()
+        _db.engine.dispose()  # a template database takes no copy while anyone is connected to it
+    return result
+
+
+@pytest.fixture(scope="session")
+def demo_templates(request, tmp_path_factory) -> DemoTemplates:
+    worker = getattr(request.config, "workerinput", {}).get("workerid", "main")
+    return DemoTemplates(tmp_path_factory.mktemp("demo_templates"), worker)
+
+
+@pytest.fixture
+def demo(app, engine_name, demo_templates):
+    """The five sample plans published two years before DEMO_REFERENCE, with their history up to it."""
+    return demo_templates.result(engine_name, "demo")
+
+
+@pytest.fixture
+def small_demo(app, engine_name, demo_templates):
+    """Two of the plans and their history to DEMO_REFERENCE, for the dashboards."""
+    return demo_templates.result(engine_name, "small_demo")
 
 
 def _truncate_all() -> None:

@@ -8,15 +8,16 @@ from pathlib import Path
 
 from flask import Flask
 
-from tracker.config import CONFIGS, DEFAULT_SECRET_KEY, MIN_SECRET_KEY_BITS, MissingSecretKey, secret_key_bits
-
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+from tracker.config import (CONFIGS, DEFAULT_SECRET_KEY, MIN_SECRET_KEY_BITS, PROJECT_ROOT, MissingSecretKey,
+                            secret_key_bits)
 
 
 def create_app(config: type | dict | None = None) -> Flask:
+    default_instance = str(PROJECT_ROOT / "instance")
     app = Flask(
         __name__,
-        instance_path=os.environ.get("TRACKER_INSTANCE_PATH", str(PROJECT_ROOT / "instance")),
+        instance_path=default_instance if _isolated(config) else os.environ.get("TRACKER_INSTANCE_PATH",
+                                                                               default_instance),
         instance_relative_config=True,
         template_folder=str(PROJECT_ROOT / "templates"),
         static_folder=str(PROJECT_ROOT / "static"),
@@ -30,14 +31,23 @@ def create_app(config: type | dict | None = None) -> Flask:
     return app
 
 
+def _isolated(config: type | dict | None) -> bool:
+    """A test's app (ISOLATED in its dict) is the same on every machine: the machine's instance/config.py,
+    TRACKER_INSTANCE_PATH and other TRACKER_* variables do not reach it."""
+    return isinstance(config, dict) and bool(config.get("ISOLATED"))
+
+
 def configure(app: Flask, config: type | dict | None) -> None:
     """Class defaults, then instance/config.py, then TRACKER_* variables; a test's dict wins over all."""
     if isinstance(config, type):
         app.config.from_object(config)
+    elif _isolated(config):
+        app.config.from_object(CONFIGS["testing"])
     else:
         app.config.from_object(CONFIGS[os.environ.get("TRACKER_ENV", "development")])
-    app.config.from_pyfile("config.py", silent=True)
-    app.config.from_prefixed_env("TRACKER")
+    if not _isolated(config):
+        app.config.from_pyfile("config.py", silent=True)
+        app.config.from_prefixed_env("TRACKER")
     if isinstance(config, dict):
         app.config.update(config)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
@@ -84,10 +94,12 @@ def ensure_secret_key(app: Flask) -> None:
 
 def register_extensions(app: Flask) -> None:
     from tracker import models  # noqa: F401  (the metadata must know every table)
+    from tracker.core.cache import install_generation_hooks
     from tracker.extensions import babel, csrf, db, login_manager, migrate
     from tracker.i18n import select_locale, select_timezone
 
     db.init_app(app)
+    install_generation_hooks()
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
     csrf.init_app(app)
     login_manager.init_app(app)

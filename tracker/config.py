@@ -3,6 +3,10 @@ from __future__ import annotations
 
 import math
 import zlib
+from pathlib import Path
+
+# The checkout: templates, static files, migrations, samples and instance/ are found from here.
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 DEFAULT_SECRET_KEY = "change-me"
 

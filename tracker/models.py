@@ -1,11 +1,10 @@
 """Every area's models, imported together so that the metadata (and so Alembic) knows every table."""
 from tracker.audit.models import AuditEntry
 from tracker.auth.models import ApiToken, LoginThrottle, Role, User, UserRole
+from tracker.core.models import CalendarDay, CalendarYear
 from tracker.departments.models import Department, DepartmentAlias
 from tracker.plans.models import Plan, Section
 from tracker.reminders.models import (
-    CalendarDay,
-    CalendarYear,
     Delivery,
     EscalationPolicy,
     EscalationStep,

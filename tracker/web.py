@@ -12,8 +12,11 @@ from sqlalchemy.exc import DataError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import BadRequest, HTTPException
 
-from tracker.clock import to_local
-from tracker.database import MAX_ID
+from tracker.core.clock import to_local
+from tracker.core.database import MAX_ID
+from tracker.core.errors import error_messages
+from tracker.core.workdays import due_label, holiday_name
+from tracker.tasks.permissions import Action, can
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -27,19 +30,6 @@ CONTENT_SECURITY_POLICY = "; ".join(
         "frame-ancestors 'none'",
     ]
 )
-
-
-def error_messages() -> dict[int, str]:
-    return {
-        400: _("请求无效。如果您刚提交了表单,请刷新页面后重试。"),
-        403: _("您没有权限执行此操作或查看此内容。"),
-        404: _("找不到您要访问的页面或事项。"),
-        405: _("不支持该请求方式。"),
-        409: _("该记录已被他人修改,请查看最新内容后再保存。"),
-        413: _("上传的内容过大,请压缩或拆分后重新上传。"),
-        429: _("登录尝试过于频繁,请一分钟后再试。"),
-        500: _("系统内部错误,已记录,请稍后重试。"),
-    }
 
 
 def ids_in_range(_endpoint, values):
@@ -76,6 +66,8 @@ def install_web_hooks(app: Flask) -> None:
     app.register_error_handler(StaleDataError, render_stale_write)
     app.add_template_filter(format_local_datetime, "localtime")
     app.add_template_filter(format_date, "localdate")
+    app.add_template_filter(holiday_filter, "holiday")
+    app.add_template_filter(due_label, "duedate")  # "2025-10-01(国庆节)" on a holiday, the plain date otherwise
     app.context_processor(page_globals)
 
 
@@ -143,19 +135,23 @@ def format_date(day: date | None) -> str:
     return "" if day is None else day.isoformat()
 
 
-def navigation() -> list[tuple[str, str, tuple]]:
-    """(endpoint, label, roles) of the main menu; an entry shows once its endpoint exists."""
-    from tracker.auth.models import Role
+def holiday_filter(day: date | None) -> str:
+    """`{{ period.due_on|holiday }}`: the holiday a date falls on ("国庆节"), or ""."""
+    return (holiday_name(day) or "") if day else ""
 
+
+def navigation() -> list[tuple[str, str, object]]:
+    """(endpoint, label, the Action its page requires, None for every user) of the main menu; an entry
+    shows once its endpoint exists and to whom tracker.tasks.permissions allows it."""
     return [
-        ("plans.index", _("方案"), (Role.OFFICE, Role.ADMIN)),
-        ("tasks.index", _("事项"), tuple(Role)),
-        ("tasks.review_queue", _("待审核"), (Role.REVIEWER,)),
-        ("reports.index", _("督查通报"), (Role.OFFICE, Role.ADMIN, Role.LEADER, Role.REVIEWER)),
-        ("reminders.policies", _("提醒规则"), (Role.OFFICE, Role.ADMIN)),
-        ("admin.departments", _("单位"), (Role.ADMIN,)),
-        ("admin.users", _("用户"), (Role.ADMIN,)),
-        ("admin.calendar", _("节假日"), (Role.ADMIN,)),
+        ("plans.index", _("方案"), Action.MANAGE_PLANS),
+        ("tasks.index", _("事项"), None),
+        ("tasks.review_queue", _("待审核"), Action.REVIEW),
+        ("reports.index", _("督查通报"), Action.READ_REPORTS),
+        ("reminders.policies", _("提醒规则"), Action.MANAGE_PLANS),
+        ("admin.departments", _("单位"), Action.ADMINISTER),
+        ("admin.users", _("用户"), Action.ADMINISTER),
+        ("admin.calendar", _("节假日"), Action.ADMINISTER),
     ]
 
 
@@ -164,8 +160,8 @@ def nav_items() -> list[dict]:
         return []
     return [
         {"url": url_for(endpoint), "label": label, "endpoint": endpoint}
-        for endpoint, label, roles in navigation()
-        if endpoint in current_app.view_functions and current_user.has_role(*roles)
+        for endpoint, label, action in navigation()
+        if endpoint in current_app.view_functions and (action is None or can(current_user, action))
     ]
 
 

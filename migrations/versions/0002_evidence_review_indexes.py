@@ -8,7 +8,7 @@ Create Date: 2026-11-25 04:05:19.251900
 from alembic import op
 import sqlalchemy as sa
 
-import tracker.database
+import tracker.core.database
 
 
 # revision identifiers, used by Alembic.

@@ -11,7 +11,7 @@ Create Date: 2026-12-08 09:00:00
 from alembic import op
 import sqlalchemy as sa
 
-import tracker.database
+import tracker.core.database
 
 
 # revision identifiers, used by Alembic.
@@ -24,9 +24,9 @@ depends_on = None
 def upgrade():
     op.create_table('login_throttles',
     sa.Column('key', sa.String(length=300), nullable=False),
-    sa.Column('window_started_at', tracker.database.UTCDateTime(), nullable=False),
+    sa.Column('window_started_at', tracker.core.database.UTCDateTime(), nullable=False),
     sa.Column('attempts', sa.Integer(), nullable=False),
-    sa.Column('last_attempt_at', tracker.database.UTCDateTime(), nullable=False),
+    sa.Column('last_attempt_at', tracker.core.database.UTCDateTime(), nullable=False),
     sa.PrimaryKeyConstraint('key', name=op.f('pk_login_throttles'))
     )
     with op.batch_alter_table('login_attempts', schema=None) as batch_op:
@@ -38,7 +38,7 @@ def downgrade():
     op.create_table('login_attempts',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('key', sa.String(length=200), nullable=False),
-    sa.Column('attempted_at', tracker.database.UTCDateTime(), nullable=False),
+    sa.Column('attempted_at', tracker.core.database.UTCDateTime(), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_login_attempts'))
     )
     with op.batch_alter_table('login_attempts', schema=None) as batch_op:

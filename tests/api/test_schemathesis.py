@@ -12,7 +12,6 @@ import subprocess
 import sys
 import threading
 from dataclasses import dataclass
-from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
@@ -20,19 +19,15 @@ import sqlalchemy as sa
 from flask import Flask
 from werkzeug.serving import make_server
 
-from tests.conftest import ARTIFACTS, ENGINES, _test_config, _truncate_all
-from tests.factories import PASSWORD
+from tests.conftest import ARTIFACTS, ENGINES, _test_config
 from tracker import create_app
 from tracker.api.openapi import PATHS
 from tracker.auth.models import User
 from tracker.auth.services import issue_token
-from tracker.demo import PLANS_FOLDER, build_demo
 from tracker.extensions import db
 from tracker.tasks.models import Evidence, ProgressReport
 
 CONFIG = Path(__file__).with_name("schemathesis.toml")
-# The demo's history ends here (a Tuesday in Beijing): some of the month's reports are in, some not.
-REFERENCE = datetime(2026, 6, 23, 3, 0, tzinfo=timezone.utc)
 # The liaison of 市科技局 leads some items and contributes to others: every write of the API is his to try.
 ROLES = ("kjj.liaison", "office")
 OPERATIONS = sum(len(methods) for methods in PATHS.values())
@@ -57,13 +52,9 @@ def demo_api(request, tmp_path_factory):
     """The demo served over HTTP on a loopback port, once per engine: (the API's URL, a token per role)."""
     engine_name = request.param
     folder = tmp_path_factory.mktemp(f"schemathesis_{engine_name}")
-    url = request.getfixturevalue("postgres_schema") if engine_name == "postgresql" else \
-        f"sqlite:///{folder / 'demo.sqlite'}"
+    url = request.getfixturevalue("demo_templates").copy(engine_name, "demo", folder)
     app = create_app(_test_config(url, folder))
     with app.app_context():
-        if engine_name == "sqlite":
-            db.create_all()
-        build_demo(PASSWORD, PLANS_FOLDER, REFERENCE)
         tokens = {login: issue_token(db.session.scalar(sa.select(User).filter_by(login=login)), "schemathesis")
                   for login in ROLES}
         db.session.commit()
@@ -75,8 +66,6 @@ def demo_api(request, tmp_path_factory):
     thread.join()
     with app.app_context():
         db.session.remove()
-        if engine_name == "postgresql":
-            _truncate_all()
         db.engine.dispose()
 
 

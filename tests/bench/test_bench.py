@@ -13,7 +13,7 @@ import pytest
 import sqlalchemy as sa
 
 from tests.conftest import ENGINES, POSTGRES_URL
-from tracker import PROJECT_ROOT
+from tracker.config import PROJECT_ROOT
 
 SCALE = 0.03  # the smallest scale at which no count is held up by a minimum
 PAGES = ["office_overview", "department_page", "item_page", "api_tasks"]

@@ -9,7 +9,6 @@ from playwright.sync_api import expect
 
 from tests.browser.journey_support import shoot
 from tests.conftest import browser_login
-from tests.dashboards.conftest import small_demo  # noqa: F401  (the fixture: two plans and their history)
 
 pytestmark = pytest.mark.browser
 JOURNEY = "leader"
@@ -35,7 +34,7 @@ def _only_reads(page) -> None:
     expect(page.get_by_role("link", name=CHANGES)).to_have_count(0)
 
 
-def test_leader_reads_the_dashboard_and_changes_nothing(page, small_demo, tmp_path):  # noqa: F811
+def test_leader_reads_the_dashboard_and_changes_nothing(page, small_demo, tmp_path):
     browser_login(page, "leader")
     expect(page.locator("h1")).to_contain_text("领导驾驶舱")
     expect(page.get_by_test_id("stat-red-value")).not_to_have_text("")

@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 
 from tests.conftest import browser_login
 from tests.tasks.conftest import PDF
-from tracker.clock import local_today, utcnow
+from tracker.core.clock import local_today, utcnow
 from tracker.extensions import db as _db
 from tracker.tasks.lights import refresh_lights
 

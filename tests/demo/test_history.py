@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from datetime import datetime, timezone
 
-import pytest
 import sqlalchemy as sa
 
+from tests.conftest import DEMO_REFERENCE
 from tests.factories import PASSWORD
 from tracker.audit.models import AuditEntry
-from tracker.clock import local_today
-from tracker.demo import PLANS_FOLDER, build_demo, demo_logins
+from tracker.core.clock import local_today
+from tracker.demo import demo_logins
 from tracker.demo.history import HISTORY_MONTHS
 from tracker.plans.models import Plan, PlanStatus
 from tracker.reminders.models import Notification
@@ -33,15 +32,7 @@ from tracker.tasks.models import (
     TaskStatus,
 )
 
-# A Tuesday, 11:00 in Beijing: the current period (2026-06) is due on Thursday, some reports are in.
-REFERENCE = datetime(2026, 6, 23, 3, 0, tzinfo=timezone.utc)
-
-
-@pytest.fixture
-def demo(db):
-    result = build_demo(PASSWORD, PLANS_FOLDER, REFERENCE)
-    db.session.commit()
-    return result
+REFERENCE = DEMO_REFERENCE
 
 
 def _filed(db) -> set[tuple[int, int]]:

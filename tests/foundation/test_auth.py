@@ -6,6 +6,7 @@ import pytest
 from tests.conftest import login
 from tests.factories import PASSWORD
 from tracker import create_app
+from tracker.auth import services
 from tracker.config import ProductionConfig
 
 
@@ -129,3 +130,8 @@ def test_api_token_is_shown_once_and_stored_hashed(client, make, db):
     stored = db.session.query(ApiToken).one()
     assert token not in stored.token_hash and len(stored.token_hash) == 64
     assert token not in client.get("/profile").get_data(as_text=True)
+
+
+def test_an_account_cannot_be_given_an_address_the_outbox_could_not_send_to(db):
+    with pytest.raises(services.InvalidEmail):
+        services.create_user("typo", "王联络", "long-enough-password", email="王联络@科技局")

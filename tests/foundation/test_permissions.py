@@ -1,7 +1,7 @@
 """One place decides who may do what; pages obey it."""
 import pytest
 
-from tracker.auth.permissions import Action, can, visible_tasks
+from tracker.tasks.permissions import Action, can, visible_tasks
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ import pytest
 from alembic.script import ScriptDirectory
 from flask_migrate import stamp
 
-from tracker import PROJECT_ROOT
+from tracker.config import PROJECT_ROOT
 from tracker.extensions import db
 
 _SCRIPTS = ScriptDirectory(str(PROJECT_ROOT / "migrations"))

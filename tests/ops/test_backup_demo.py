@@ -20,7 +20,7 @@ import sqlalchemy as sa
 from tests.conftest import POSTGRES_URL, postgres_database
 from tests.ops.support import contents, empty_app, file_hashes
 from tracker.auth.models import Role, User, UserRole
-from tracker.clock import local_today, utcnow
+from tracker.core.clock import local_today, utcnow
 from tracker.dashboards.overview import plan_rows
 from tracker.extensions import db
 from tracker.reports import figures

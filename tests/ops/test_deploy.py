@@ -10,8 +10,8 @@ import pytest
 from flask.cli import FlaskGroup, ScriptInfo
 from gunicorn.app.base import Application
 
-from tracker import PROJECT_ROOT, create_app
-from tracker.config import Config
+from tracker import create_app
+from tracker.config import PROJECT_ROOT, Config
 
 DEPLOY = PROJECT_ROOT / "deploy"
 NGINX = (DEPLOY / "nginx" / "tracker.conf").read_text()

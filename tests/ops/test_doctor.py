@@ -16,11 +16,11 @@ from flask_migrate import stamp
 from tests.conftest import _test_config
 from tests.ops.conftest import PREVIOUS_REVISION
 from tests.reminders.outbox_support import SmtpSink
-from tracker import PROJECT_ROOT, create_app
+from tracker import create_app
 from tracker.bench.mailsink import free_port
-from tracker.clock import utcnow
+from tracker.config import MIN_SECRET_KEY_BITS, PROJECT_ROOT, secret_key_bits
+from tracker.core.clock import utcnow
 from tracker.extensions import db as _db
-from tracker.config import MIN_SECRET_KEY_BITS, secret_key_bits
 from tracker.ops.doctor import doctor_command
 from tracker.reminders.models import Heartbeat
 from tracker.reminders.scheduler import SCHEDULER

@@ -16,9 +16,10 @@ from tests.ops.support import empty_app
 from tests.ops.conftest import PREVIOUS_REVISION
 from tests.reminders.outbox_support import SmtpSink, make_notification
 from tests.reminders.test_sweep_cli import _late_item
-from tracker import PROJECT_ROOT, create_app
+from tracker import create_app
 from tracker.bench.mailsink import free_port
-from tracker.clock import utcnow
+from tracker.config import PROJECT_ROOT
+from tracker.core.clock import utcnow
 from tracker.reminders.models import Channel, Delivery, DeliveryStatus
 from tracker.reminders.scheduler import sweep_job
 

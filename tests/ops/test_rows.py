@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import sqlalchemy as sa
 
-from tracker.database import UTCDateTime
+from tracker.core.database import UTCDateTime
 from tracker.extensions import db
 from tracker.ops import rows
 from tracker.ops.restore import inserter

@@ -29,8 +29,7 @@ def test_demo_publishes_all_five_plans(runner, db):
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Indicator)) > 13
 
 
-def test_demo_plans_keep_the_units_each_task_names(runner, db):
-    runner.invoke(args=["demo"])
+def test_demo_plans_keep_the_units_each_task_names(demo, db):
     bengbu = db.session.scalar(sa.select(Plan).where(Plan.source_filename.startswith("002")))
     first = db.session.scalar(sa.select(Task).where(Task.plan_id == bengbu.id, Task.number == "1"))
     assert first.lead_department.name == "市科技局"

@@ -6,7 +6,7 @@ from datetime import date, datetime, time, timedelta
 import sqlalchemy as sa
 
 from tracker.auth.models import User
-from tracker.clock import LOCAL_TZ, to_local
+from tracker.core.clock import LOCAL_TZ, to_local
 from tracker.reminders.models import Notification
 from tracker.reminders.sweep import run_sweep
 from tracker.tasks import reporting

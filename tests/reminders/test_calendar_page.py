@@ -6,7 +6,7 @@ from datetime import date
 import sqlalchemy as sa
 
 from tracker.audit.models import AuditEntry
-from tracker.reminders import workdays
+from tracker.core import workdays
 
 SCHEDULE_2031 = "2031-10-01~2031-10-07 休 国庆节\n2031-09-28 班 国庆节调休\n"
 

@@ -8,11 +8,13 @@ import subprocess
 import sys
 import time
 from collections import defaultdict
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import sqlalchemy as sa
 
 from tests.reminders.outbox_support import SmtpServerProcess, make_notification
+from tracker.core.clock import utcnow
 from tracker.reminders.models import Delivery, DeliveryStatus
 from tracker.reminders.outbox import enqueue_deliveries
 
@@ -22,7 +24,7 @@ LEASE_SECONDS = 1
 WORKERS, BATCH = 4, 5
 
 
-def run_deliver(app, smtp_port: int, tmp_path, output) -> subprocess.Popen:
+def run_deliver(app, smtp_port: int, tmp_path, output, *, now: datetime | None = None) -> subprocess.Popen:
     env = {
         **os.environ,
         "TRACKER_ENV": "testing",
@@ -34,8 +36,9 @@ def run_deliver(app, smtp_port: int, tmp_path, output) -> subprocess.Popen:
         "TRACKER_DELIVERY_WORKERS": str(WORKERS),
         "TRACKER_DELIVERY_BATCH": str(BATCH),
     }
+    at = ["--now", now.isoformat()] if now else []
     return subprocess.Popen(
-        [sys.executable, "-m", "flask", "--app", "wsgi", "reminders", "deliver", "--json"],
+        [sys.executable, "-m", "flask", "--app", "wsgi", "reminders", "deliver", "--json", *at],
         cwd=PROJECT, env=env, stdout=output, stderr=subprocess.STDOUT,
     )
 
@@ -61,9 +64,10 @@ def test_killed_sender_resumes_and_every_email_arrives_with_a_stable_message_id(
         arrived_before_kill = smtp.count
         assert NOTICES // 4 <= arrived_before_kill < NOTICES
 
-        time.sleep(LEASE_SECONDS + 0.2)  # the killed sender's claims lapse
+        # The next pass, once the killed sender's claims have lapsed.
+        after_lease = utcnow() + timedelta(seconds=LEASE_SECONDS + 1)
         with open(tmp_path / "second.log", "wb") as output:
-            second = run_deliver(app, smtp.port, tmp_path, output)
+            second = run_deliver(app, smtp.port, tmp_path, output, now=after_lease)
             second.wait(timeout=120)
         out = (tmp_path / "second.log").read_text()
         assert second.returncode == 0, out

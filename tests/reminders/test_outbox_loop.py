@@ -8,8 +8,8 @@ import sys
 import time
 
 from tests.reminders.outbox_support import SmtpSink, make_notification
-from tracker import PROJECT_ROOT
-from tracker.clock import utcnow
+from tracker.config import PROJECT_ROOT
+from tracker.core.clock import utcnow
 from tracker.reminders.models import Channel, Delivery, DeliveryStatus
 
 WAIT_SECONDS = 60

@@ -7,8 +7,8 @@ import pytest
 import sqlalchemy as sa
 
 from tests.reminders.sweep_support import beijing, days, file_report, received, simulate
-from tracker.clock import to_local
-from tracker.reminders import workdays
+from tracker.core import workdays
+from tracker.core.clock import to_local
 from tracker.reminders.models import Notification, StepTarget
 
 D = date

@@ -5,8 +5,8 @@ from datetime import date
 
 import pytest
 
-from tracker.reminders import workdays
-from tracker.reminders.models import CalendarDay, CalendarYear
+from tracker.core import workdays
+from tracker.core.models import CalendarDay, CalendarYear
 from tracker.tasks.lights import DUE_SOON_WORKDAYS, compute_lights
 
 

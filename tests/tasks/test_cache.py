@@ -6,9 +6,10 @@ import sqlalchemy as sa
 from tests.tasks.conftest import NOW
 from tracker import create_app
 from tracker.auth.services import issue_token
+from tracker.core.cache import GENERATION
+from tracker.core.models import DataGeneration
 from tracker.tasks import lights, reporting
-from tracker.tasks.cache import GENERATION
-from tracker.tasks.models import DataGeneration, Light, ProgressStatus, Task
+from tracker.tasks.models import Light, ProgressStatus, Task
 from tracker.tasks.reporting import ReportInput
 
 

@@ -10,12 +10,12 @@ import sqlalchemy as sa
 from tests.statements import statements_sent
 from tests.tasks.conftest import NOW
 from tracker.audit.models import AuditEntry
-from tracker.reminders import workdays
+from tracker.core import workdays
 from tracker.tasks import lights, reporting, reviews
+from tracker.tasks.due_periods import DuePeriods
 from tracker.tasks.lights import TaskFacts, judge, light_of, refresh_lights
 from tracker.tasks.models import Light, ProgressStatus, ReportState, Task, TaskStatus
 from tracker.tasks.reporting import ReportInput
-from tracker.tasks.schedule import DuePeriods
 
 TODAY = date(2025, 3, 20)
 MARCH = SimpleNamespace(id=3, label="2025-03", due_on=date(2025, 3, 25))

@@ -183,7 +183,7 @@ def test_who_may_act_on_milestones(db, item, milestone):
 
 
 def test_a_leader_reads_but_takes_no_step(db, make, item, leader):
-    from tracker.auth.permissions import Action, can
+    from tracker.tasks.permissions import Action, can
 
     report = _submitted(db, item)
     milestone = make.milestone(item.task)

@@ -10,7 +10,6 @@ from tracker.auth.models import Role, User
 from tracker.departments.models import Department, DepartmentLevel
 from tracker.departments.services import DepartmentNameTaken, save_department, split_aliases
 from tracker.extensions import db
-from tracker.reminders.channels.email import is_deliverable
 
 users_cli = click.Group("users", help="管理用户 / Manage users.")
 departments_cli = click.Group("departments", help="管理单位 / Manage departments.")
@@ -44,12 +43,12 @@ def create_user(login, name, password, roles, department, email):
     """Create a user with one or more roles."""
     if db.session.scalar(sa.select(User).where(User.login == login)):
         raise click.ClickException(f"账号已存在: {login}")
-    if email and not is_deliverable(email):
-        raise click.ClickException(f"电子邮箱无效(不能含中文、空格,须有一个 @): {email}")
     try:
         auth_services.create_user(
             login, name, password, roles=[Role(r) for r in roles], department=_department_named(department), email=email
         )
+    except auth_services.InvalidEmail:
+        raise click.ClickException(f"电子邮箱无效(不能含中文、空格,须有一个 @): {email}") from None
     except auth_services.PasswordTooShort:
         raise click.ClickException(f"密码至少 {auth_services.MIN_PASSWORD_LENGTH} 位") from None
     db.session.commit()

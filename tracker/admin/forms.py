@@ -4,9 +4,9 @@ from wtforms import BooleanField, EmailField, PasswordField, SelectField, String
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from tracker.auth.models import Role
+from tracker.core.addresses import is_deliverable
 from tracker.departments.models import DepartmentLevel
 from tracker.forms import MultiCheckboxField, choices
-from tracker.reminders.channels.email import is_deliverable
 
 ROLE_LABELS = {
     Role.ADMIN: _l("系统管理员"),

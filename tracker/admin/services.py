@@ -1,12 +1,16 @@
 """Admin operations behind the forms and the CLI: they flush and audit, the caller commits."""
 from __future__ import annotations
 
+from datetime import date
+
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
-from tracker.audit.services import record_diff, snapshot
+from tracker.audit.services import record, record_diff, snapshot
 from tracker.auth import services as auth_services
 from tracker.auth.models import Role, User
+from tracker.core import workdays
+from tracker.core.models import CalendarDay, CalendarYear
 from tracker.departments.models import Department, DepartmentLevel
 from tracker.departments.services import save_department, split_aliases
 from tracker.extensions import db
@@ -70,3 +74,23 @@ def save_user_from_form(user: User | None, form, *, by) -> User:
     db.session.flush()
     record_diff("user.created" if not before else "user.updated", user, before, _user_snapshot(user), by=by)
     return user
+
+
+def enter_year(year: int, days: list[tuple[date, bool, str]], *, official: bool, by=None) -> workdays.YearCalendar:
+    """Replace the admin's days of `year`; `official` marks them as the year's whole schedule (CalendarYear)."""
+    before = workdays.schedule_text(year)
+    db.session.execute(sa.delete(CalendarDay).where(CalendarDay.day >= date(year, 1, 1),
+                                                     CalendarDay.day <= date(year, 12, 31)))
+    db.session.add_all(CalendarDay(day=day, is_workday=working, note=name) for day, working, name in days)
+    entered = db.session.get(CalendarYear, year)
+    if official and entered is None:
+        entered = CalendarYear(year=year, entered_by_id=getattr(by, "id", None))
+        db.session.add(entered)
+    elif not official and entered is not None:
+        db.session.delete(entered)
+    db.session.flush()
+    record("calendar.year_saved", entered or CalendarYear(year=year), by=by,
+           before={"year": year, "days": before},
+           after={"year": year, "days": workdays.schedule_text(year), "official": official})
+    workdays.forget()
+    return workdays.year_calendar(year)

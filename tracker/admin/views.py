@@ -11,12 +11,12 @@ from flask_login import current_user, login_required
 from tracker.admin import services
 from tracker.admin.forms import ROLE_LABELS, CalendarForm, DepartmentForm, UserForm
 from tracker.auth.models import User
-from tracker.auth.permissions import Action, require
+from tracker.core import workdays
 from tracker.departments.models import Department
 from tracker.departments.services import DepartmentNameTaken
 from tracker.extensions import db
 from tracker.forms import choices
-from tracker.reminders import workdays
+from tracker.tasks.permissions import Action, require
 
 bp = Blueprint("admin", __name__)
 
@@ -110,7 +110,7 @@ def calendar():
         except workdays.ScheduleError as error:
             form.days.errors = [*form.days.errors, str(error)]
         else:
-            workdays.enter_year(year, days, official=form.official.data, by=current_user)
+            services.enter_year(year, days, official=form.official.data, by=current_user)
             db.session.commit()
             flash(_("已保存%(year)d年的节假日安排", year=year), "success")
             return redirect(url_for("admin.calendar", year=year))

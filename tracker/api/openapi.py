@@ -6,7 +6,7 @@ document forbids.
 """
 from __future__ import annotations
 
-from tracker.database import MAX_ID
+from tracker.core.database import MAX_ID
 from tracker.tasks.forms import TEXT_LIMIT
 from tracker.tasks.models import ContributionState, Light, MilestoneStatus, ProgressStatus, ReportState, TaskStatus
 from tracker.tasks.queries import REPORT_MISSING, STATUS_CLOSED, STATUS_UNREPORTED

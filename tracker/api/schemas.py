@@ -5,7 +5,7 @@ from dataclasses import replace
 
 from flask import url_for
 
-from tracker.clock import as_utc
+from tracker.core.clock import as_utc
 from tracker.tasks.models import Contribution, ProgressReport, ProgressStatus, ReportingPeriod, Task
 from tracker.tasks.reporting import ReportInput
 

@@ -1,6 +1,6 @@
 """The JSON API under /api/v1, authenticated with bearer tokens.
 
-Every decision on who may read or write goes through tracker.auth.permissions, as for the pages. An
+Every decision on who may read or write goes through tracker.tasks.permissions, as for the pages. An
 item the caller may not see answers 404, exactly like one that does not exist. A write carries the
 `version` the client read; a stale one answers 409 with the record as it now stands.
 """
@@ -14,14 +14,15 @@ from werkzeug.http import HTTP_STATUS_CODES
 
 from tracker.api import schemas, validation
 from tracker.api.openapi import LIST_TASKS_PARAMETERS, openapi_document
-from tracker.auth.permissions import Action, can
 from tracker.auth.services import user_for_token
-from tracker.clock import local_today
+from tracker.core import cache
+from tracker.core.clock import local_today
 from tracker.extensions import db
 from tracker.tasks import evidence as evidence_service
-from tracker.tasks import cache, queries, reporting
+from tracker.tasks import queries, reporting
 from tracker.tasks.errors import StaleRecord, WorkflowError
 from tracker.tasks.models import Evidence, Light, ReportingPeriod, Task
+from tracker.tasks.permissions import Action, can
 from tracker.tasks.queries import OverviewFilters
 
 bp = Blueprint("api", __name__)

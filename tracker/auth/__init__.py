@@ -5,7 +5,7 @@ from flask import current_app, session
 from sqlalchemy.orm import joinedload
 
 from tracker.auth.models import User
-from tracker.clock import utcnow
+from tracker.core.clock import utcnow
 from tracker.extensions import db, login_manager
 
 SIGNED_IN_AT = "signed_in_at"

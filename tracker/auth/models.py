@@ -8,8 +8,8 @@ import sqlalchemy as sa
 from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from tracker.clock import utcnow
-from tracker.database import Timestamped, Versioned, enum_column
+from tracker.core.clock import utcnow
+from tracker.core.database import Timestamped, Versioned, enum_column
 from tracker.departments.models import Department
 from tracker.extensions import db
 

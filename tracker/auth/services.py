@@ -14,7 +14,8 @@ from sqlalchemy.dialects import postgresql, sqlite
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from tracker.auth.models import ApiToken, LoginThrottle, Role, User, UserRole
-from tracker.clock import utcnow
+from tracker.core.addresses import is_deliverable
+from tracker.core.clock import utcnow
 from tracker.extensions import db
 from tracker.text import clean_name
 
@@ -23,6 +24,10 @@ MIN_PASSWORD_LENGTH = 8
 
 class PasswordTooShort(ValueError):
     pass
+
+
+class InvalidEmail(ValueError):
+    """An address the outbox could not send to (see tracker.core.addresses)."""
 
 
 def _hash_method() -> str:
@@ -151,6 +156,8 @@ def create_user(
     department=None,
     email: str | None = None,
 ) -> User:
+    if email and not is_deliverable(email):
+        raise InvalidEmail(email)
     user = User(
         login=clean_name(login),
         name=clean_name(name),

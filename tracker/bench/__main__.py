@@ -11,10 +11,11 @@ import tempfile
 import time
 from pathlib import Path
 
-from tracker import PROJECT_ROOT, create_app
+from tracker import create_app
 from tracker.bench import dataset, figures, http
 from tracker.bench.store import PostgresStore, SQLiteStore, cache_key
-from tracker.clock import local_today, utcnow
+from tracker.config import PROJECT_ROOT
+from tracker.core.clock import local_today, utcnow
 
 BENCH_SECRET_KEY = "tracker-bench-secret-key-not-for-production"
 
@@ -30,7 +31,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes (default 2)")
     parser.add_argument("--threads", type=int, default=4, help="gunicorn threads per worker (default 4)")
     parser.add_argument("--page-cache", choices=("on", "off"), default="on",
-                        help="the pages' cache per data generation (tracker.tasks.cache); off measures every "
+                        help="the pages' cache per data generation (tracker.core.cache); off measures every "
                              "request computed afresh, as right after a write")
     parser.add_argument("--postgres-url", default="postgresql://postgres@127.0.0.1:5432/postgres",
                         help="the PostgreSQL server (its database part is ignored)")

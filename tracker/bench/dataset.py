@@ -24,7 +24,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from tracker.database import reset_sequences
+from tracker.core.database import reset_sequences
 from tracker.extensions import db
 
 MONTHS = 36

@@ -20,11 +20,11 @@ from flask import Flask, url_for
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import RequestRedirect
 
-from tracker import PROJECT_ROOT
 from tracker.bench import http
 from tracker.bench.dataset import Meta
 from tracker.bench.mailsink import MailSink
-from tracker.clock import LOCAL_TZ
+from tracker.config import PROJECT_ROOT
+from tracker.core.clock import LOCAL_TZ
 from tracker.extensions import db
 
 
@@ -338,7 +338,7 @@ def make_reports_due(app: Flask, count: int, today: date) -> int:
     Whole plans get the new period; the tasks beyond `count` already reported, so exactly `count`
     reports are due for the ladder's first reminder and nothing else becomes due.
     """
-    from tracker.clock import utcnow
+    from tracker.core.clock import utcnow
     from tracker.plans.models import Plan
     from tracker.tasks.models import ProgressReport, ReportingPeriod, ReportState, Task, TaskStatus
 

@@ -12,9 +12,9 @@ from http.cookies import SimpleCookie
 from pathlib import Path
 from urllib.parse import urlencode
 
-from tracker import PROJECT_ROOT
 from tracker.bench.mailsink import free_port
 from tracker.bench.wsgi import TRIVIAL_PATH
+from tracker.config import PROJECT_ROOT
 
 USER_AGENT = "tracker-bench"
 _CSRF_META = re.compile(r'<meta name="csrf-token" content="([^"]+)"')

@@ -8,13 +8,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, render_template, request
+from flask import Blueprint, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from markupsafe import Markup
 
-from tracker.auth.models import Role
-from tracker.clock import local_today
+from tracker.core.clock import local_today
 from tracker.extensions import db
 from tracker.plans.models import Plan, PlanStatus
 from tracker.reports import charts, figures
@@ -28,11 +27,10 @@ from tracker.tasks.models import (
     Task,
     TaskStatus,
 )
+from tracker.tasks.permissions import Action, can, require
 
 bp = Blueprint("overview", __name__)
 
-OFFICE_ROLES = (Role.OFFICE, Role.ADMIN)
-LEADER_ROLES = (Role.LEADER, Role.OFFICE, Role.ADMIN)
 LIST_LIMIT = 15
 CHART_DEPARTMENTS = 20
 CHART_TARGETS = 10
@@ -92,11 +90,6 @@ def _wrong_period(error: figures.PeriodError):
     return render_template("error.html", code=400, message=str(error)), 400
 
 
-def _require(roles) -> None:
-    if not current_user.has_role(*roles):
-        abort(403)
-
-
 def _charts(f: figures.SupervisionFigures) -> dict[str, Markup]:
     s = f.summary
     ranked = [(row.name, row.on_time_rate) for row in f.departments if row.on_time_rate is not None]
@@ -116,7 +109,7 @@ def _figures(period: figures.Period) -> figures.SupervisionFigures:
 @login_required
 def office():
     """办公室总览: by plan and by department, lights, overdue items, targets and what changed."""
-    _require(OFFICE_ROLES)
+    require(current_user, Action.VIEW_OFFICE_OVERVIEW)
     period = _period()
     f = _figures(period)
     return render_template("dashboards/office.html", f=f, s=f.summary, period=period, plans=plan_rows(period),
@@ -127,7 +120,7 @@ def office():
 @login_required
 def leader():
     """领导驾驶舱: the overview to read, and the latest supervision reports."""
-    _require(LEADER_ROLES)
+    require(current_user, Action.VIEW_LEADER_DASHBOARD)
     period = _period()
     f = _figures(period)
     reports = [r for r in archive_list(limit=30) if r.kind == ReportKind.SUPERVISION][:8]
@@ -137,8 +130,8 @@ def leader():
 
 def home_endpoint(user) -> str | None:
     """The dashboard a role lands on at `/`, or None for the item list."""
-    if user.has_role(*OFFICE_ROLES):
+    if can(user, Action.VIEW_OFFICE_OVERVIEW):
         return "overview.office"
-    if user.has_role(Role.LEADER):
+    if can(user, Action.VIEW_LEADER_DASHBOARD):
         return "overview.leader"
     return None

@@ -7,14 +7,15 @@ from flask_login import current_user, login_required
 from markupsafe import Markup
 
 from tracker.auth.models import Role
-from tracker.auth.permissions import visible_tasks
-from tracker.clock import local_today
+from tracker.core import cache
+from tracker.core.clock import local_today
+from tracker.core.database import bounded_int
 from tracker.dashboards.overview import home_endpoint
-from tracker.database import bounded_int
 from tracker.extensions import db
-from tracker.tasks import cache, labels, queries
+from tracker.tasks import labels, queries
 from tracker.tasks.forms import ActionForm
 from tracker.tasks.models import Task
+from tracker.tasks.permissions import is_department_member, visible_tasks
 
 bp = Blueprint("dashboards", __name__)
 
@@ -22,7 +23,7 @@ bp = Blueprint("dashboards", __name__)
 @bp.get("/")
 @login_required
 def index():
-    if queries.is_department_member(current_user):
+    if is_department_member(current_user):
         return department_home()
     if (dashboard := home_endpoint(current_user)) is not None:
         return current_app.view_functions[dashboard]()

@@ -8,16 +8,16 @@ import click
 import sqlalchemy as sa
 from flask.cli import with_appcontext
 
-from tracker import PROJECT_ROOT
 from tracker.auth.models import Role, User
 from tracker.auth.services import create_user
-from tracker.clock import local_today, parse_moment, utcnow
+from tracker.config import PROJECT_ROOT
+from tracker.core.clock import local_today, parse_moment, utcnow
+from tracker.demo import history
 from tracker.departments.models import Department, DepartmentLevel
 from tracker.departments.services import save_department
 from tracker.extensions import db
 from tracker.plans import drafts, services
 from tracker.plans.models import Plan
-from tracker.demo import history
 
 DEFAULT_PASSWORD = "tracker-demo"
 PLANS_FOLDER = PROJECT_ROOT / "samples" / "plans"

@@ -31,7 +31,7 @@ from sqlalchemy.orm import selectinload
 
 from tracker.audit.models import AuditEntry
 from tracker.auth.models import Role, User, UserRole
-from tracker.clock import LOCAL_TZ, as_utc, local_today
+from tracker.core.clock import LOCAL_TZ, as_utc, local_today
 from tracker.demo import texts
 from tracker.departments.models import Department
 from tracker.extensions import db
@@ -592,9 +592,8 @@ class Replay:
                     reporting.save_report(task, period, data, by=liaison, expected_version=version, now=step.at)
                 elif step.kind == "evidence":
                     name, content = _evidence_file(filing, step.at)
-                    attached = evidence_service.attach_evidence(task, name, io.BytesIO(content), by=liaison,
-                                                                report=current)
-                    attached.uploaded_at = step.at
+                    evidence_service.attach_evidence(task, name, io.BytesIO(content), by=liaison, report=current,
+                                                     now=step.at)
                 elif step.kind == "submit":
                     reporting.submit_report(task, period, by=liaison, expected_version=version, now=step.at)
                 elif step.kind == "confirm":

@@ -6,7 +6,7 @@ import enum
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from tracker.database import Timestamped, Versioned, enum_column
+from tracker.core.database import Timestamped, Versioned, enum_column
 from tracker.extensions import db
 
 

@@ -33,7 +33,7 @@ import sqlalchemy as sa
 from flask import current_app
 from flask_babel import gettext as _
 
-from tracker.clock import utcnow
+from tracker.core.clock import utcnow
 from tracker.extensions import db
 from tracker.ops import rows
 from tracker.ops.revisions import database_revisions

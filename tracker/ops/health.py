@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from flask import current_app
 from flask_babel import gettext as _
 
-from tracker.clock import to_local, utcnow
+from tracker.core.clock import to_local, utcnow
 from tracker.extensions import db
 from tracker.ops.revisions import database_revisions, head_revisions, known_revision
 from tracker.reminders.models import Delivery, Heartbeat

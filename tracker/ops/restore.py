@@ -24,7 +24,7 @@ import sqlalchemy as sa
 from flask import current_app
 from flask_babel import gettext as _
 
-from tracker.database import reset_sequences
+from tracker.core.database import reset_sequences
 from tracker.extensions import db
 from tracker.ops import rows
 from tracker.ops.backup import CHUNK, FILE_FOLDERS, FORMAT, MANIFEST

@@ -13,7 +13,7 @@ from decimal import Decimal
 
 import sqlalchemy as sa
 
-from tracker.database import UTCDateTime
+from tracker.core.database import UTCDateTime
 
 # Kinds, from the most specific SQLAlchemy type: (kind, the type the column is stored as).
 _KINDS = (

@@ -7,7 +7,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from tracker.database import Timestamped, Versioned, enum_column
+from tracker.core.database import Timestamped, Versioned, enum_column
 from tracker.extensions import db
 
 

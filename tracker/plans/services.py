@@ -15,16 +15,16 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from tracker.audit.services import record, snapshot
-from tracker.clock import utcnow
+from tracker.core.clock import utcnow
 from tracker.departments.models import Department, DepartmentLevel
 from tracker.departments.services import DepartmentNameTaken, save_department
 from tracker.extensions import db
-from tracker.text import clean_name
 from tracker.plans import drafts
 from tracker.plans.matching import DepartmentDirectory, DepartmentMatch, add_alias
 from tracker.plans.models import Plan, PlanStatus, ReportingCycle, Section
 from tracker.plans.periods import milestone_specs, plan_years, sync_periods
 from tracker.tasks.models import AssignmentRole, Indicator, Milestone, Target, Task, TaskAssignment
+from tracker.text import clean_name
 
 SETTINGS_FIELDS = ("title", "doc_number", "issuing_body", "start_year", "end_year", "reporting_cycle",
                    "reporting_due_day", "reporting_dates")

@@ -8,7 +8,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from tracker.auth.permissions import Action, require
+from tracker.core.errors import error_messages
 from tracker.departments.models import Department
 from tracker.extensions import db
 from tracker.forms import choices
@@ -18,7 +18,7 @@ from tracker.plans.forms import (ActionForm, AssignLeadForm, DepartmentResolveFo
 from tracker.plans.models import Plan, PlanStatus, ReportingCycle
 from tracker.plans.periods import plan_period_specs
 from tracker.tasks.models import Task
-from tracker.web import error_messages
+from tracker.tasks.permissions import Action, require
 
 bp = Blueprint("plans", __name__)
 

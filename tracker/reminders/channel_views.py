@@ -8,7 +8,6 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from tracker.auth.models import Role
 from tracker.departments.models import Department
 from tracker.extensions import db
 from tracker.forms import choices
@@ -19,6 +18,7 @@ from tracker.reminders.channels.destinations import RefusedDestination
 from tracker.reminders.channels.settings import masked_secret, save_preferences, save_webhook, send_test_message
 from tracker.reminders.models import Delivery, DeliveryStatus, Notification, WebhookEndpoint, WebhookFormat
 from tracker.reminders.outbox import deliver_pending, retry_delivery
+from tracker.tasks.permissions import Action, require
 
 LOG_FILTERS = {
     "problems": (DeliveryStatus.FAILED, DeliveryStatus.ABANDONED),
@@ -32,12 +32,6 @@ log = logging.getLogger(__name__)
 def _refused_message() -> str:
     return _("该地址指向本机或内网,Webhook 只发往公网地址;内网机器人网关须由系统管理员在 "
              "TRACKER_WEBHOOK_ALLOWED_HOSTS 中放行。")
-
-
-def _require_office() -> None:
-    """Webhooks and the delivery log belong to the office (联席会议办公室) and the admin."""
-    if not current_user.has_role(Role.OFFICE, Role.ADMIN):
-        abort(403)
 
 
 @bp.route("/preferences", methods=["GET", "POST"])
@@ -57,7 +51,7 @@ def preferences():
 @bp.get("/webhooks")
 @login_required
 def webhooks():
-    _require_office()
+    require(current_user, Action.MANAGE_CHANNELS)
     endpoints = db.session.execute(
         sa.select(WebhookEndpoint, Department.name)
         .outerjoin(Department, Department.id == WebhookEndpoint.department_id)
@@ -71,7 +65,7 @@ def webhooks():
 @bp.route("/webhooks/<int:webhook_id>", methods=["GET", "POST"])
 @login_required
 def edit_webhook(webhook_id: int | None):
-    _require_office()
+    require(current_user, Action.MANAGE_CHANNELS)
     endpoint = db.get_or_404(WebhookEndpoint, webhook_id) if webhook_id else None
     form = WebhookForm(obj=endpoint)
     departments = db.session.scalars(sa.select(Department).where(Department.is_active).order_by(Department.name))
@@ -99,7 +93,7 @@ def edit_webhook(webhook_id: int | None):
 @bp.post("/webhooks/<int:webhook_id>/test")
 @login_required
 def test_webhook(webhook_id: int):
-    _require_office()
+    require(current_user, Action.MANAGE_CHANNELS)
     endpoint = db.get_or_404(WebhookEndpoint, webhook_id)
     try:
         send_test_message(endpoint, by=current_user)
@@ -119,7 +113,7 @@ def test_webhook(webhook_id: int):
 @bp.get("/deliveries")
 @login_required
 def deliveries():
-    _require_office()
+    require(current_user, Action.MANAGE_CHANNELS)
     shown = request.args.get("show", "problems")
     statuses = LOG_FILTERS.get(shown, LOG_FILTERS["problems"])
     rows = db.session.execute(
@@ -139,7 +133,7 @@ def deliveries():
 @bp.post("/deliveries/<int:delivery_id>/retry")
 @login_required
 def retry(delivery_id: int):
-    _require_office()
+    require(current_user, Action.MANAGE_CHANNELS)
     delivery = db.get_or_404(Delivery, delivery_id)
     if delivery.status == DeliveryStatus.SENT:
         abort(409)

@@ -7,7 +7,7 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from tracker.clock import parse_moment, utcnow
+from tracker.core.clock import parse_moment, utcnow
 from tracker.reminders.outbox import deliver_pending
 from tracker.reminders.outbox_cli import deliver_command
 from tracker.reminders.scheduler import build_scheduler

@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from flask import url_for
 from flask_login import current_user
 
-from tracker.clock import utcnow
+from tracker.core.clock import utcnow
 from tracker.extensions import db
 from tracker.reminders.models import Notification
 

@@ -1,4 +1,4 @@
-"""Escalation policies, notifications (the outbox), deliveries, webhooks and the working-day calendar."""
+"""Escalation policies, notifications (the outbox), deliveries, webhooks and the scheduler's heartbeat."""
 from __future__ import annotations
 
 import enum
@@ -7,8 +7,8 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from tracker.clock import utcnow
-from tracker.database import Timestamped, Versioned, enum_column
+from tracker.core.clock import utcnow
+from tracker.core.database import Timestamped, Versioned, enum_column
 from tracker.extensions import db
 
 
@@ -153,26 +153,6 @@ class WebhookEndpoint(Versioned, db.Model):
     # DingTalk's signing secret (加签); never shown back in full.
     secret: Mapped[str | None] = mapped_column(sa.String(200))
     is_active: Mapped[bool] = mapped_column(default=True)
-
-
-class CalendarDay(db.Model):
-    """An admin-entered day of the official schedule: a holiday, or an adjusted working day (调休)."""
-
-    __tablename__ = "calendar_days"
-
-    day: Mapped[date] = mapped_column(primary_key=True)
-    is_workday: Mapped[bool]
-    note: Mapped[str] = mapped_column(sa.String(100), default="")
-
-
-class CalendarYear(db.Model):
-    """A year whose schedule the admin entered, so its dates count as confirmed."""
-
-    __tablename__ = "calendar_years"
-
-    year: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
-    entered_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
-    entered_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class Heartbeat(db.Model):

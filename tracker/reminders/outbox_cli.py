@@ -10,7 +10,7 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from tracker.clock import parse_moment
+from tracker.core.clock import parse_moment
 from tracker.extensions import db
 from tracker.reminders.outbox import deliver_pending
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 
 from tracker.audit.services import record
-from tracker.clock import utcnow
+from tracker.core.clock import utcnow
 from tracker.extensions import db
 from tracker.plans.models import Plan
 from tracker.reminders.models import EscalationPolicy, EscalationStep, StepCondition, StepTarget

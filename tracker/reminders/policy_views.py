@@ -2,42 +2,23 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import abort, flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy.orm.exc import StaleDataError
 
-from tracker.auth.permissions import Action, can
 from tracker.extensions import db
 from tracker.plans.models import Plan, PlanStatus
 from tracker.reminders import policies
 from tracker.reminders.blueprint import bp
 from tracker.reminders.policy_forms import CONDITION_LABELS, LEVELS, TARGET_LABELS, PolicyForm, fill
-from tracker.reminders.workdays import due_label, holiday_name
-
-
-@bp.app_template_filter("holiday")
-def holiday_filter(day) -> str:
-    """`{{ period.due_on|holiday }}`: the holiday a date falls on ("国庆节"), or ""."""
-    return (holiday_name(day) or "") if day else ""
-
-
-@bp.app_template_filter("duedate")
-def due_date_filter(day) -> str:
-    """`{{ period.due_on|duedate }}`: "2025-10-01(国庆节)" on a holiday, the plain date otherwise."""
-    return due_label(day)
-
-
-def _require_office() -> None:
-    # The office sets reminders for its plans; the same people who manage plans.
-    if not can(current_user, Action.MANAGE_PLANS):
-        abort(403)
+from tracker.tasks.permissions import Action, require
 
 
 @bp.get("/policies", endpoint="policies")
 @login_required
 def policies_index():
-    _require_office()
+    require(current_user, Action.MANAGE_PLANS)  # the office sets the reminders of its plans
     own = {p.plan_id for p in policies.all_policies() if p.plan_id is not None}
     plans = db.session.scalars(sa.select(Plan).where(Plan.status == PlanStatus.PUBLISHED).order_by(Plan.title)).all()
     return render_template("reminders/policies.html", default=policies.find_default() or policies.builtin_default(),
@@ -52,7 +33,7 @@ def _labels() -> dict:
 @bp.route("/policies/plans/<int:plan_id>", methods=["GET", "POST"])
 @login_required
 def edit_policy(plan_id: int | None):
-    _require_office()
+    require(current_user, Action.MANAGE_PLANS)  # the office sets the reminders of its plans
     plan = db.get_or_404(Plan, plan_id) if plan_id else None
     shown = policies.policy_for(plan) if plan else policies.find_default() or policies.builtin_default()
     form = PolicyForm()
@@ -91,7 +72,7 @@ def _save(plan: Plan | None, shown, form: PolicyForm) -> bool:
 @bp.post("/policies/plans/<int:plan_id>/reset")
 @login_required
 def reset_policy(plan_id: int):
-    _require_office()
+    require(current_user, Action.MANAGE_PLANS)  # the office sets the reminders of its plans
     plan = db.get_or_404(Plan, plan_id)
     policies.reset_to_default(plan, by=current_user)
     db.session.commit()

@@ -20,7 +20,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 from flask import Flask
 
 from tracker.auth.services import forget_old_attempts
-from tracker.clock import LOCAL_TZ, utcnow
+from tracker.core.clock import LOCAL_TZ, utcnow
 from tracker.extensions import db
 from tracker.reminders.models import Heartbeat
 from tracker.reminders.outbox import deliver_pending

@@ -41,19 +41,21 @@ from flask import current_app
 from sqlalchemy.dialects import postgresql, sqlite
 
 from tracker.auth.models import Role, User, UserRole
-from tracker.clock import LOCAL_TZ, as_utc, local_today, to_local, utcnow
-from tracker.database import chunks
+from tracker.core import bulk
+from tracker.core.cache import LIGHTS_STALE
+from tracker.core.clock import LOCAL_TZ, as_utc, local_today, to_local, utcnow
+from tracker.core.database import chunks
+from tracker.core.models import DataGeneration
+from tracker.core.workdays import add_workdays, due_label, is_workday, workdays_between
 from tracker.departments.models import Department
 from tracker.extensions import db
 from tracker.plans.models import Plan, PlanStatus
 from tracker.reminders import outbox
 from tracker.reminders.models import EscalationPolicy, EscalationStep, Notification, StepCondition, StepTarget
 from tracker.reminders.policies import all_policies, builtin_default
-from tracker.reminders.workdays import add_workdays, due_label, is_workday, workdays_between
-from tracker.tasks.cache import LIGHTS_STALE
+from tracker.tasks.due_periods import due_since_publication
 from tracker.tasks.lights import refresh_lights
 from tracker.tasks.models import (
-    DataGeneration,
     Milestone,
     MilestoneStatus,
     ProgressReport,
@@ -64,7 +66,6 @@ from tracker.tasks.models import (
     Task,
     TaskStatus,
 )
-from tracker.tasks.schedule import due_since_publication
 
 CATCH_UP_WORKDAYS = 10
 # Slack around the window of due dates, in calendar days: covers a holiday run inside a count.
@@ -470,7 +471,7 @@ def insert_notifications(rows: list[dict]) -> list[sa.Row]:
     """INSERT … ON CONFLICT DO NOTHING: the rows this call created (others existed already), with their
     outbox.ENQUEUE_COLUMNS, so that nothing needs loading back."""
     table = Notification.__table__
-    return outbox.insert_ignoring_duplicates(
+    return bulk.insert_ignoring_duplicates(
         table, rows, ["subject_key", "step_key", "recipient_key", "occurrence"],
         [table.c[name] for name in outbox.ENQUEUE_COLUMNS])
 
@@ -493,7 +494,7 @@ def sweep(now: datetime) -> SweepResult:
 # An item's light depends on its data and on the day. The workflow refreshes an item's light whenever it
 # changes the item, so refreshing all 30,000 every 15 minutes is needed only after the day has turned or
 # the data changed some other way (a plan published, a milestone edited, a script): such writes move the
-# LIGHTS_STALE counter (tracker.tasks.cache), so the sweep keeps, beside it, the day and counter of its
+# LIGHTS_STALE counter (tracker.core.cache), so the sweep keeps, beside it, the day and counter of its
 # last full refresh, and refreshes again only when either differs.
 _LIGHTS_DAY = "lights_day"
 _LIGHTS_GENERATION = "lights_generation"

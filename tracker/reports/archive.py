@@ -17,7 +17,7 @@ from sqlalchemy.orm import joinedload
 
 from tracker.audit.services import record
 from tracker.auth.models import User
-from tracker.clock import utcnow
+from tracker.core.clock import utcnow
 from tracker.extensions import db
 from tracker.reports.models import ArchivedReport, ReportKind
 

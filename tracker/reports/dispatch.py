@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from flask import current_app
 from flask_babel import gettext as _
 
-from tracker.clock import local_today
+from tracker.core.clock import local_today
 from tracker.departments.models import Department
 from tracker.extensions import db
 from tracker.plans.models import Plan, PlanStatus

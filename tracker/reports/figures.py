@@ -26,13 +26,14 @@ from datetime import date, datetime, time, timedelta
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
-from tracker.clock import LOCAL_TZ, local_today
+from tracker.core.clock import LOCAL_TZ, local_today
+from tracker.core.workdays import workdays_between
 from tracker.departments.models import Department
 from tracker.extensions import db
 from tracker.plans.models import Plan, PlanStatus
 from tracker.reminders.models import Notification, StepTarget
-from tracker.reminders.workdays import workdays_between
 from tracker.reports.models import ArchivedReport, ReportKind
+from tracker.tasks.due_periods import due_since_publication
 from tracker.tasks.models import (
     FILED_REPORT_STATES,
     CoordinationIssue,
@@ -47,7 +48,6 @@ from tracker.tasks.models import (
     Task,
     TaskStatus,
 )
-from tracker.tasks.schedule import due_since_publication
 
 _QUARTER_NAMES = {1: "一", 2: "二", 3: "三", 4: "四"}
 
@@ -317,7 +317,7 @@ def _published():
 
 def _owed():
     """A report counts for an item and reporting period once filed, or when it was owed: the plan was
-    published by the due day (schedule.py's rule) and the item not closed before the period began."""
+    published by the due day (due_periods.py's rule) and the item not closed before the period began."""
     published_by_due = due_since_publication(ReportingPeriod.due_on)
     still_open = sa.or_(Task.closed_at.is_(None), Task.closed_at >= ReportingPeriod.starts_on)
     return sa.or_(ProgressReport.id.is_not(None), sa.and_(published_by_due, still_open))

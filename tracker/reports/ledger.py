@@ -11,7 +11,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from tracker.clock import local_today
+from tracker.core.clock import local_today
 from tracker.departments.models import Department
 from tracker.extensions import db
 from tracker.plans.models import Plan, PlanStatus

@@ -7,8 +7,8 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from tracker.clock import utcnow
-from tracker.database import enum_column
+from tracker.core.clock import utcnow
+from tracker.core.database import enum_column
 from tracker.extensions import db
 
 

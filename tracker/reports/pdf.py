@@ -16,7 +16,7 @@ from flask_babel import gettext as _
 from jinja2 import FileSystemLoader
 from markupsafe import Markup
 
-from tracker import PROJECT_ROOT
+from tracker.config import PROJECT_ROOT
 
 LAYOUT_FOLDER = PROJECT_ROOT / "reports"
 

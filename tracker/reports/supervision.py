@@ -8,7 +8,7 @@ from flask import current_app
 from flask_babel import gettext as _
 from markupsafe import Markup
 
-from tracker.clock import local_today
+from tracker.core.clock import local_today
 from tracker.reports import charts
 from tracker.reports.figures import Period, SupervisionFigures, supervision_figures
 from tracker.reports.pdf import html_to_pdf, render_layout

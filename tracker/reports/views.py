@@ -7,8 +7,7 @@ from flask import Blueprint, Response, abort, current_app, flash, redirect, rend
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from tracker.auth.permissions import Action, can, require
-from tracker.database import bounded_int
+from tracker.core.database import bounded_int
 from tracker.departments.models import Department
 from tracker.extensions import db
 from tracker.forms import choices
@@ -17,6 +16,7 @@ from tracker.reports.figures import PeriodError, resolve_period
 from tracker.reports.forms import DispatchForm, LedgerForm, PreviewForm, SupervisionForm
 from tracker.reports.models import ArchivedReport
 from tracker.reports.pdf import LAYOUT_FOLDER
+from tracker.tasks.permissions import Action, can, require
 
 bp = Blueprint("reports", __name__)
 

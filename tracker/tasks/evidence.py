@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import mimetypes
 import secrets
+from datetime import datetime
 from pathlib import Path, PurePath
 from typing import BinaryIO
 
@@ -23,7 +24,7 @@ from flask_babel import gettext as _
 from sqlalchemy.orm import Session
 
 from tracker.audit.services import record, snapshot
-from tracker.auth.permissions import Action, require
+from tracker.core.clock import utcnow
 from tracker.extensions import db
 from tracker.tasks.errors import WorkflowError
 from tracker.tasks.models import (
@@ -37,6 +38,7 @@ from tracker.tasks.models import (
     Task,
     TaskStatus,
 )
+from tracker.tasks.permissions import Action, require
 from tracker.text import clean_name
 
 AUDITED_FIELDS = ("original_name", "size_bytes", "sha256", "report_id", "contribution_id", "milestone_id")
@@ -158,6 +160,7 @@ def attach_evidence(
     report: ProgressReport | None = None,
     contribution: Contribution | None = None,
     milestone: Milestone | None = None,
+    now: datetime | None = None,
 ) -> Evidence:
     """Store one uploaded file as evidence of `task` (and of the report, contribution or milestone)."""
     require(by, Action.CONTRIBUTE if contribution is not None else Action.REPORT, task)
@@ -179,11 +182,12 @@ def attach_evidence(
         size_bytes=size,
         sha256=sha256,
         uploaded_by_id=by.id,
+        uploaded_at=now or utcnow(),
     )
     db.session.add(evidence)
     db.session.flush()
     record("evidence.attached", evidence, by=by, after=snapshot(evidence, AUDITED_FIELDS),
-           task_id=task.id, plan_id=task.plan_id)
+           task_id=task.id, plan_id=task.plan_id, now=now)
     return evidence
 
 

@@ -17,7 +17,7 @@ from wtforms import (
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import HiddenInput
 
-from tracker.database import bounded_int
+from tracker.core.database import bounded_int
 from tracker.forms import FiniteFloatField, choices
 from tracker.tasks import labels
 from tracker.tasks.models import Light, ProgressStatus, ReportState

@@ -15,12 +15,13 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm.attributes import set_committed_value
 
 from tracker.audit.services import record
-from tracker.clock import local_today
-from tracker.database import chunks
+from tracker.core.cache import note_lights_kept
+from tracker.core.clock import local_today
+from tracker.core.database import chunks
+from tracker.core.workdays import add_workdays
 from tracker.extensions import db
 from tracker.plans.models import Plan, PlanStatus
-from tracker.reminders.workdays import add_workdays
-from tracker.tasks.cache import note_lights_kept
+from tracker.tasks.due_periods import DuePeriods, due_periods, due_since_publication
 from tracker.tasks.models import (
     FILED_REPORT_STATES,
     Light,
@@ -32,7 +33,6 @@ from tracker.tasks.models import (
     Task,
     TaskStatus,
 )
-from tracker.tasks.schedule import DuePeriods, due_periods, due_since_publication
 
 DUE_SOON_WORKDAYS = 3
 RETURNS_FOR_RED = 2
@@ -171,7 +171,7 @@ def _reports(period_ids: list[int], task_ids) -> dict:
 
 
 def _overdue_milestones(today: date, task_ids) -> dict[int, date]:
-    """{task id: the earliest due day} of milestones past due and not approved (and owed: schedule.py)."""
+    """{task id: the earliest due day} of milestones past due and not approved (and owed: due_periods.py)."""
     query = (
         sa.select(Milestone.task_id, sa.func.min(Milestone.due_on))
         .join(Task, Task.id == Milestone.task_id).join(Plan, Plan.id == Task.plan_id)

@@ -8,8 +8,8 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from tracker.clock import utcnow
-from tracker.database import Timestamped, Versioned, enum_column
+from tracker.core.clock import utcnow
+from tracker.core.database import Timestamped, Versioned, enum_column
 from tracker.departments.models import Department
 from tracker.extensions import db
 from tracker.plans.models import Plan, Section
@@ -393,19 +393,3 @@ class CoordinationIssue(db.Model):
 
     task: Mapped[Task] = relationship()
     department: Mapped[Department | None] = relationship()
-
-
-class DataGeneration(db.Model):
-    """数据版本: a counter bumped by every transaction that changes what the cached pages show.
-
-    tracker.tasks.cache keeps pages under it; one row per counter (today only "pages").
-    """
-
-    __tablename__ = "data_generations"
-
-    name: Mapped[str] = mapped_column(sa.String(40), primary_key=True)
-    value: Mapped[int] = mapped_column(sa.BigInteger, default=0)
-
-
-sa.event.listen(DataGeneration.__table__, "after_create",
-                sa.DDL("INSERT INTO data_generations (name, value) VALUES ('pages', 0)"))

@@ -9,11 +9,11 @@ import sqlalchemy as sa
 from sqlalchemy.orm import aliased, defer, joinedload, selectinload
 
 from tracker.audit.models import AuditEntry
-from tracker.auth.models import Role, User
-from tracker.auth.permissions import OVERSEERS, visible_tasks
+from tracker.auth.models import User
 from tracker.departments.models import Department
 from tracker.extensions import db
 from tracker.plans.models import Plan, PlanStatus
+from tracker.tasks.due_periods import DuePeriods, due_periods
 from tracker.tasks.models import (
     EDITABLE_REPORT_STATES,
     AssignmentRole,
@@ -34,8 +34,7 @@ from tracker.tasks.models import (
     TaskAssignment,
     TaskStatus,
 )
-from tracker.tasks import cache  # noqa: F401  (its session hooks keep the data generation)
-from tracker.tasks.schedule import DuePeriods, due_periods
+from tracker.tasks.permissions import OVERSEERS, visible_tasks
 
 # The overview's "status" filter: a reported progress status, or one of these.
 STATUS_CLOSED = "closed"
@@ -398,7 +397,3 @@ def coordination_issues(limit: int) -> list[CoordinationIssue]:
         .options(joinedload(CoordinationIssue.task), joinedload(CoordinationIssue.department))
         .order_by(CoordinationIssue.resolved_at.is_not(None), CoordinationIssue.raised_at.desc())
         .limit(limit)).all()
-
-
-def is_department_member(user: User) -> bool:
-    return user.department_id is not None and user.has_role(Role.LIAISON, Role.HEAD)

@@ -16,11 +16,10 @@ from sqlalchemy.orm.attributes import flag_modified
 from sqlalchemy.orm.exc import StaleDataError
 
 from tracker.audit.services import record, record_diff, snapshot
-from tracker.auth.permissions import Action, require
-from tracker.clock import local_today, utcnow
+from tracker.core.cache import note_lights_kept
+from tracker.core.clock import local_today, utcnow
 from tracker.extensions import db
 from tracker.tasks import lights
-from tracker.tasks.cache import note_lights_kept
 from tracker.tasks.errors import StaleRecord, WorkflowError
 from tracker.tasks.models import (
     EDITABLE_REPORT_STATES,
@@ -37,6 +36,7 @@ from tracker.tasks.models import (
     TaskAssignment,
     TaskStatus,
 )
+from tracker.tasks.permissions import Action, require
 
 REPORT_FIELDS = ("state", "progress_status", "percent_complete", "narrative", "needs_coordination",
                  "coordination_text", "claims_completion", "is_late", "return_count", "version")

@@ -7,8 +7,7 @@ from datetime import datetime
 from flask_babel import gettext as _
 
 from tracker.audit.services import record_diff, snapshot
-from tracker.auth.permissions import Action, require
-from tracker.clock import utcnow
+from tracker.core.clock import utcnow
 from tracker.extensions import db
 from tracker.tasks import lights
 from tracker.tasks.errors import WorkflowError
@@ -23,6 +22,7 @@ from tracker.tasks.models import (
     Task,
     TaskStatus,
 )
+from tracker.tasks.permissions import Action, require
 from tracker.tasks.reporting import (
     check_version,
     required_reason,

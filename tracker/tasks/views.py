@@ -10,11 +10,11 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from markupsafe import Markup
 
-from tracker.auth.permissions import Action, can, require
-from tracker.clock import local_today
+from tracker.core import cache
+from tracker.core.clock import local_today
 from tracker.extensions import db
 from tracker.tasks import evidence as evidence_service
-from tracker.tasks import cache, forms, labels, lights, queries, reporting, reviews
+from tracker.tasks import forms, labels, lights, queries, reporting, reviews
 from tracker.tasks.errors import StaleRecord, WorkflowError
 from tracker.tasks.models import (
     Contribution,
@@ -26,6 +26,7 @@ from tracker.tasks.models import (
     ReportState,
     Task,
 )
+from tracker.tasks.permissions import Action, can, require
 
 bp = Blueprint("tasks", __name__)
 

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import base64
-import re
 import secrets
 import smtplib
 from dataclasses import dataclass
@@ -14,6 +13,7 @@ from urllib.parse import urlsplit
 
 from flask_babel import gettext as _
 
+from tracker.core.addresses import CONTROL, is_deliverable
 from tracker.reminders.channels import DeliveryError, Notice
 
 TLS_MODES = ("none", "starttls", "ssl")
@@ -70,7 +70,7 @@ def build_email(notice: Notice, *, to: str, recipient_name: str, sender: str, ms
     is needed for, encoding words and addresses, it still does.
     """
     to = _deliverable(to)
-    recipient_name = _CONTROL.sub(" ", recipient_name or "").strip()
+    recipient_name = CONTROL.sub(" ", recipient_name or "").strip()
     greeting = _("%(name)s,您好:", name=recipient_name) if recipient_name else _("您好:")
     footer = _("此邮件由督查督办系统自动发送,请勿直接回复。")
     link_line = _("查看事项:%(url)s", url=notice.url) if notice.url else ""
@@ -95,20 +95,6 @@ def build_email(notice: Notice, *, to: str, recipient_name: str, sender: str, ms
     lines += ["", f"--{boundary}", _text_part(text + "\n", "plain"), f"--{boundary}", _text_part(html + "\n", "html"),
               f"--{boundary}--", ""]
     return OutgoingEmail(envelope_from=_envelope_address(sender), to=to, data=CRLF.join(lines).encode("ascii"))
-
-
-# Line breaks and other control characters: in a header they would start a header of their own.
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
-
-
-def is_deliverable(address: str) -> bool:
-    """An address SMTP takes as it is: plain ASCII, no spaces or line breaks, one @ between two parts.
-
-    Anything else would crash the send or, with a line break, forge a header.
-    """
-    local, _at, domain = address.partition("@")
-    return (address.isascii() and not _CONTROL.search(address) and " " not in address
-            and address.count("@") == 1 and bool(local) and bool(domain))
 
 
 def _deliverable(address: str) -> str:

@@ -11,7 +11,7 @@ from datetime import date
 
 import sqlalchemy as sa
 
-from tracker.clock import local_today
+from tracker.core.clock import local_today
 from tracker.extensions import db
 from tracker.plans.models import Plan, PlanStatus
 from tracker.tasks.models import ReportingPeriod

@@ -23,8 +23,8 @@ import sqlalchemy as sa
 from flask import current_app, g
 from sqlalchemy.orm import Session
 
+from tracker.core.models import DataGeneration
 from tracker.extensions import db
-from tracker.tasks.models import DataGeneration
 
 # What the cached pages are made of. A write to any of these tables bumps the generation; writes to
 # others (notifications, deliveries, the audit log, API token use, login attempts) do not, so the
@@ -53,13 +53,11 @@ def _touches_watched(objects) -> bool:
     return any(getattr(obj, "__tablename__", None) in WATCHED_TABLES for obj in objects)
 
 
-@sa.event.listens_for(Session, "after_flush")
 def _note_flush(session: Session, _context) -> None:
     if _touches_watched((*session.new, *session.dirty, *session.deleted)):
         session.info[_DIRTY] = True
 
 
-@sa.event.listens_for(Session, "do_orm_execute")
 def _note_statement(state) -> None:
     """Bulk insert/update/delete statements executed on the session (the light refresh, for one)."""
     if (state.is_insert or state.is_update or state.is_delete) and \
@@ -67,7 +65,6 @@ def _note_statement(state) -> None:
         state.session.info[_DIRTY] = True
 
 
-@sa.event.listens_for(Session, "before_commit")
 def _bump_generation(session: Session) -> None:
     session.flush()  # what is still pending is written now, and noted by _note_flush
     lights_kept = session.info.pop(_LIGHTS_KEPT, False)
@@ -85,10 +82,21 @@ def _bump(session: Session, name: str) -> None:
         session.connection().execute(table.insert().values(name=name, value=1))
 
 
-@sa.event.listens_for(Session, "after_rollback")
 def _forget(session: Session) -> None:
     session.info.pop(_DIRTY, None)
     session.info.pop(_LIGHTS_KEPT, None)
+
+
+# Session-wide hooks: every session of the process (requests, the sweep, the CLI) keeps the generation.
+_HOOKS = (("after_flush", _note_flush), ("do_orm_execute", _note_statement), ("before_commit", _bump_generation),
+          ("after_rollback", _forget))
+
+
+def install_generation_hooks() -> None:
+    """Called by the app factory; once per process however many apps it makes."""
+    for name, hook in _HOOKS:
+        if not sa.event.contains(Session, name, hook):
+            sa.event.listen(Session, name, hook)
 
 
 def current_generation() -> int:

@@ -21,8 +21,8 @@ import chinese_calendar
 import sqlalchemy as sa
 from flask import g
 
+from tracker.core.models import CalendarDay, CalendarYear
 from tracker.extensions import db
-from tracker.reminders.models import CalendarDay, CalendarYear
 
 # chinese_calendar names its holidays in English; the office reads them in Chinese.
 HOLIDAY_NAMES = {
@@ -189,24 +189,3 @@ def schedule_text(year: int) -> str:
         .where(CalendarDay.day >= date(year, 1, 1), CalendarDay.day <= date(year, 12, 31)).order_by(CalendarDay.day)
     ).all()
     return "\n".join(f"{day.isoformat()} {'班' if working else '休'} {note}".rstrip() for day, working, note in rows)
-
-
-def enter_year(year: int, days: list[tuple[date, bool, str]], *, official: bool, by=None) -> YearCalendar:
-    """Replace the admin's days of `year`; `official` marks them as the year's whole schedule (CalendarYear)."""
-    from tracker.audit.services import record
-
-    before = schedule_text(year)
-    db.session.execute(sa.delete(CalendarDay).where(CalendarDay.day >= date(year, 1, 1),
-                                                     CalendarDay.day <= date(year, 12, 31)))
-    db.session.add_all(CalendarDay(day=day, is_workday=working, note=name) for day, working, name in days)
-    entered = db.session.get(CalendarYear, year)
-    if official and entered is None:
-        entered = CalendarYear(year=year, entered_by_id=getattr(by, "id", None))
-        db.session.add(entered)
-    elif not official and entered is not None:
-        db.session.delete(entered)
-    db.session.flush()
-    record("calendar.year_saved", entered or CalendarYear(year=year), by=by,
-           before={"year": year, "days": before}, after={"year": year, "days": schedule_text(year), "official": official})
-    forget()
-    return year_calendar(year)

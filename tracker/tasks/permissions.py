@@ -32,6 +32,9 @@ class Action(enum.StrEnum):
     REMOVE_EVIDENCE = "remove_evidence"  # its uploader, while still working on the item
     REOPEN_TASK = "reopen_task"  # 重新打开 a closed (销号) item
     RESOLVE_COORDINATION = "resolve_coordination"  # answer a 需协调事项
+    MANAGE_CHANNELS = "manage_channels"  # group robots (webhooks) and the delivery log
+    VIEW_OFFICE_OVERVIEW = "view_office_overview"  # 办公室总览
+    VIEW_LEADER_DASHBOARD = "view_leader_dashboard"  # 领导驾驶舱
 
 
 def _department_role(user: User, task: Task) -> AssignmentRole | None:
@@ -45,8 +48,9 @@ def _department_role(user: User, task: Task) -> AssignmentRole | None:
     return None
 
 
-def _is_department_member(user: User) -> bool:
-    return user.has_role(Role.LIAISON, Role.HEAD)
+def is_department_member(user: User) -> bool:
+    """A liaison or head of a department: his home is his department's items."""
+    return user.department_id is not None and user.has_role(Role.LIAISON, Role.HEAD)
 
 
 def can(user: User | None, action: Action, obj=None) -> bool:
@@ -70,7 +74,7 @@ def require(user: User | None, action: Action, obj=None) -> None:
 def _view_task(user: User, task: Task) -> bool:
     if user.has_role(*OVERSEERS):
         return True
-    return _is_department_member(user) and _department_role(user, task) is not None
+    return is_department_member(user) and _department_role(user, task) is not None
 
 
 def _report(user: User, task: Task) -> bool:
@@ -132,6 +136,9 @@ _RULES = {
     Action.REMOVE_EVIDENCE: _remove_evidence,
     Action.REOPEN_TASK: _role_rule(Role.OFFICE, Role.ADMIN),
     Action.RESOLVE_COORDINATION: _role_rule(Role.OFFICE, Role.ADMIN),
+    Action.MANAGE_CHANNELS: _role_rule(Role.OFFICE, Role.ADMIN),
+    Action.VIEW_OFFICE_OVERVIEW: _role_rule(Role.OFFICE, Role.ADMIN),
+    Action.VIEW_LEADER_DASHBOARD: _role_rule(Role.LEADER, Role.OFFICE, Role.ADMIN),
 }
 
 
@@ -140,7 +147,7 @@ def visible_tasks(user: User, query: sa.Select | None = None) -> sa.Select:
     query = query if query is not None else sa.select(Task)
     if user.has_role(*OVERSEERS):
         return query
-    if not _is_department_member(user) or user.department_id is None:
+    if not is_department_member(user):
         return query.where(sa.false())
     # EXISTS on the assignment table rather than a join: a task is listed once even with several roles.
     assigned = sa.exists().where(

@@ -8,7 +8,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from tracker.clock import as_utc, utcnow
+from tracker.core.clock import as_utc, utcnow
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
