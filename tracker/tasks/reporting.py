@@ -33,6 +33,7 @@ from tracker.tasks.models import (
     ReportingPeriod,
     ReportState,
     ReportTargetValue,
+    Target,
     Task,
     TaskAssignment,
     TaskStatus,
@@ -130,6 +131,16 @@ def sign_for_all(*, by, now: datetime | None = None) -> int:
 
 
 # ---- the lead department's report --------------------------------------------------------------------
+
+
+def open_targets(targets: list[Target], period: ReportingPeriod) -> list[Target]:
+    """The targets a report for `period` gives values for: those without a year and, of each target set
+    year by year, the first year not over when the period starts (this year's, else the next one set)."""
+    first: dict[str, Target] = {}
+    for target in sorted((t for t in targets if t.year is not None), key=lambda t: (t.year, t.id)):
+        if target.year >= period.starts_on.year:
+            first.setdefault(target.name, target)
+    return [t for t in targets if t.year is None or first.get(t.name) is t]
 
 
 def _check_input(task: Task, data: ReportInput) -> None:

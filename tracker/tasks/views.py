@@ -207,7 +207,7 @@ def report_form(task_id: int, period_id: int):
         return redirect(url_for("tasks.report_form", task_id=task.id, period_id=period.id))
     page = queries.report_page(task, period)
     if request.method == "GET":
-        forms.fill_report_form(form, page["report"], task.targets)
+        forms.fill_report_form(form, page["report"], reporting.open_targets(task.targets, period))
     elif outcome in ("conflict", "saved"):
         # The user's text stays in the form; the next save goes on top of the version now shown.
         forms.show_version(form, page["report"].version if page["report"] else 0)
