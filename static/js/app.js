@@ -1,7 +1,8 @@
 // Progressive enhancement only: every page works without this file.
 document.addEventListener("submit", (event) => {
   const form = event.target;
-  const question = form.getAttribute("data-confirm");
+  // The button pressed may ask its own question (审核通过并销号), else the form asks for every button.
+  const question = (event.submitter && event.submitter.getAttribute("data-confirm")) || form.getAttribute("data-confirm");
   if (question && !window.confirm(question)) {
     event.preventDefault();
     return;

@@ -29,6 +29,7 @@ def _submitted(db, item, *, completion=False):
     report = reporting.save_report(item.task, item.period, data, by=item.liaison, expected_version=0, now=NOW)
     if completion:
         attach_evidence(item.task, "验收意见.pdf", pdf_file(), by=item.liaison, report=report)
+        reporting.sign_for(item.task, by=item.liaison, now=NOW)
     db.session.commit()
     report = reporting.submit_report(item.task, item.period, by=item.liaison, expected_version=1, now=NOW)
     db.session.commit()
@@ -103,6 +104,37 @@ def test_approved_completion_with_evidence_closes_the_task(db, item):
     assert review.subject == ReviewSubject.COMPLETION
     with pytest.raises(WorkflowError, match="已销号"):
         reporting.save_report(item.task, item.period, ReportInput(), by=item.liaison, expected_version=report.version)
+
+
+def test_an_item_its_lead_has_not_signed_for_is_not_closed(db, item):
+    report = _submitted(db, item, completion=True)
+    item.task.assignments[0].signed_at = None
+    db.session.commit()
+    with pytest.raises(WorkflowError, match="牵头单位尚未签收此事项"):
+        reviews.approve_report(report, by=item.reviewer, expected_version=report.version, now=NOW)
+    db.session.rollback()
+    assert (report.state, item.task.status) == (ReportState.SUBMITTED, TaskStatus.ACTIVE)
+
+
+def test_a_liaison_withdraws_a_report_until_it_is_reviewed(db, item):
+    report = _submitted(db, item)
+    with pytest.raises(StaleRecord):
+        reporting.withdraw_report(report, by=item.liaison, expected_version=report.version - 1, now=NOW)
+    db.session.rollback()
+    for user in (item.co_liaison, item.reviewer):
+        with pytest.raises((Forbidden, NotFound)):
+            reporting.withdraw_report(report, by=user, expected_version=report.version, now=NOW)
+    reporting.withdraw_report(report, by=item.liaison, expected_version=report.version, now=NOW)
+    db.session.commit()
+    assert report.state == ReportState.DRAFT
+    entry = db.session.scalar(sa.select(AuditEntry).where(AuditEntry.action == "report.withdrawn"))
+    assert (entry.actor_id, entry.task_id) == (item.liaison.id, item.task.id)
+
+    reporting.submit_report(item.task, item.period, by=item.liaison, expected_version=report.version, now=NOW)
+    reviews.approve_report(report, by=item.reviewer, expected_version=report.version, now=NOW)
+    db.session.commit()
+    with pytest.raises(WorkflowError, match="不能撤回"):
+        reporting.withdraw_report(report, by=item.liaison, expected_version=report.version, now=NOW)
 
 
 def test_completion_whose_evidence_is_gone_is_not_approved(db, item):

@@ -127,6 +127,16 @@ class ActionForm(FlaskForm):
     """A button that only needs the CSRF token (签收, 删除文件)."""
 
 
+class WithdrawForm(FlaskForm):
+    version = _version_field()
+
+
+class SignAllForm(FlaskForm):
+    """全部签收, with the number of items the user was asked about."""
+
+    count = IntegerField(widget=HiddenInput(), validators=[InputRequired(), NumberRange(min=0)])
+
+
 def uploaded_files(field) -> list:
     """The files actually chosen: a browser sends an empty part when none was."""
     return [f for f in field.data or [] if f and f.filename]

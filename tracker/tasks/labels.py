@@ -52,6 +52,7 @@ ACTIONS = {
     "report.submitted": _l("提交报送"),
     "report.confirmed": _l("负责人确认"),
     "report.sent_back": _l("负责人退回修改"),
+    "report.withdrawn": _l("撤回报送"),
     "report.approved": _l("审核通过"),
     "report.returned": _l("审核退回"),
     "contribution.saved": _l("保存配合材料"),

@@ -56,6 +56,13 @@ class ReportInput:
     coordination_text: str = ""
     claims_completion: bool = False
 
+    @property
+    def is_empty(self) -> bool:
+        """Nothing written, chosen or ticked: saving it would only make an empty draft."""
+        return (self.progress_status is None and self.percent_complete is None and not self.narrative.strip()
+                and not self.target_values and not self.needs_coordination and not self.coordination_text.strip()
+                and not self.claims_completion)
+
 
 @contextmanager
 def conflicts_as_stale(model: type, key: dict):
@@ -115,8 +122,9 @@ def sign_for(task: Task, *, by, now: datetime | None = None) -> TaskAssignment:
     return assignment
 
 
-def sign_for_all(*, by, now: datetime | None = None) -> int:
-    """签收 every item the user's department has not signed for yet; how many were signed."""
+def sign_for_all(*, by, expected: int | None = None, now: datetime | None = None) -> int:
+    """签收 every item the user's department has not signed for yet; how many were signed. With `expected`
+    (the number the user confirmed), nothing is signed when the items waiting are no longer that many."""
     if by.department_id is None:
         return 0
     unsigned = db.session.scalars(
@@ -125,6 +133,8 @@ def sign_for_all(*, by, now: datetime | None = None) -> int:
         .where(TaskAssignment.department_id == by.department_id, TaskAssignment.signed_at.is_(None))
         .options(sa.orm.selectinload(Task.assignments))
     ).all()
+    if expected is not None and len(unsigned) != expected:
+        raise WorkflowError(_("未签收的事项已变为 %(count)s 项,没有签收。请核对后再签收。", count=len(unsigned)))
     for task in unsigned:
         sign_for(task, by=by, now=now)
     return len(unsigned)
@@ -318,6 +328,22 @@ def send_back_to_liaison(report: ProgressReport, reason: str = "", *, by, expect
         db.session.flush()
     _audit("report.sent_back", report, before, report_snapshot(report) | {"reason": reason}, by=by,
            task=report.task, now=now)
+    lights.refresh_lights(now or utcnow(), task_ids=[report.task_id])
+    return report
+
+
+def withdraw_report(report: ProgressReport, *, by, expected_version: int, now: datetime | None = None):
+    """撤回: the liaison takes back a report nobody has reviewed (or confirmed) yet; it is a draft again.
+    The figures it sent stay the item's latest until the next submission replaces them."""
+    require(by, Action.REPORT, report.task)
+    check_version(report, ProgressReport, {"id": report.id}, expected_version)
+    if report.state not in (ReportState.SUBMITTED, ReportState.AWAITING_CONFIRMATION):
+        raise WorkflowError(_("该报送已审核或尚未提交,不能撤回"))
+    before = report_snapshot(report)
+    report.state = ReportState.DRAFT
+    with conflicts_as_stale(ProgressReport, {"id": report.id}):
+        db.session.flush()
+    _audit("report.withdrawn", report, before, report_snapshot(report), by=by, task=report.task, now=now)
     lights.refresh_lights(now or utcnow(), task_ids=[report.task_id])
     return report
 

@@ -13,6 +13,7 @@ from tracker.extensions import db
 from tracker.tasks import lights
 from tracker.tasks.errors import WorkflowError
 from tracker.tasks.models import (
+    AssignmentRole,
     Milestone,
     MilestoneStatus,
     ProgressReport,
@@ -62,6 +63,9 @@ def approve_report(report: ProgressReport, *, by, expected_version: int, reason:
     before = _reviewable_report(report, by, expected_version)
     if report.claims_completion and not has_evidence(report):
         raise WorkflowError(_("申请销号的报送没有佐证材料,不能通过"))
+    if report.claims_completion and any(a.role == AssignmentRole.LEAD and a.signed_at is None
+                                        for a in report.task.assignments):
+        raise WorkflowError(_("牵头单位尚未签收此事项,不能销号"))
     now = now or utcnow()
     task = report.task
     report.state = ReportState.APPROVED

@@ -155,10 +155,15 @@ def sign(task_id: int):
 @bp.post("/sign-all")
 @login_required
 def sign_all():
-    _valid(forms.ActionForm())
-    count = reporting.sign_for_all(by=current_user)
-    db.session.commit()
-    flash(_("已签收 %(count)s 项", count=count), "success")
+    form = _valid(forms.SignAllForm())
+    try:
+        count = reporting.sign_for_all(by=current_user, expected=form.count.data)
+        db.session.commit()
+    except WorkflowError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+    else:
+        flash(_("已签收 %(count)s 项", count=count), "success")
     return redirect(url_for("dashboards.index"))
 
 
@@ -214,14 +219,20 @@ def report_form(task_id: int, period_id: int):
     return render_template("tasks/report_form.html", task=task, period=period, form=form,
                            conflict=outcome == "conflict",
                            targets={t.id: t for t in task.targets}, return_review=queries.last_return(page["report"]),
-                           editable=can(current_user, Action.REPORT, task), action_form=forms.ActionForm(), **page)
+                           editable=can(current_user, Action.REPORT, task), action_form=forms.ActionForm(),
+                           withdraw_form=forms.WithdrawForm(formdata=None, version=page["report"].version if page["report"] else 0),
+                           **page)
 
 
 def _save_report_from_form(task: Task, period: ReportingPeriod, form) -> str:
     """Save, attach, and if asked submit. "done": all went through; "conflict": someone else saved first;
     "saved": the draft was saved but a file or the submission was refused; "refused": nothing was saved."""
+    data, files = forms.report_input(form), forms.uploaded_files(form.files)
+    if data.is_empty and not files:
+        flash(_("还没有填写任何内容,草稿没有保存"), "warning")
+        return "refused"
     try:
-        report = reporting.save_report(task, period, forms.report_input(form), by=current_user,
+        report = reporting.save_report(task, period, data, by=current_user,
                                        expected_version=form.version.data)
         db.session.commit()
     except StaleRecord:
@@ -233,7 +244,7 @@ def _save_report_from_form(task: Task, period: ReportingPeriod, form) -> str:
         db.session.rollback()
         flash(error.message, "error")
         return "refused"
-    problems = _attach_files(task, forms.uploaded_files(form.files), report=report)
+    problems = _attach_files(task, files, report=report)
     for problem in problems:
         flash(problem, "error")
     if not form.send.data:
@@ -269,6 +280,16 @@ def confirm_report(report_id: int):
     _decide(report, reporting.confirm_report, reporting.send_back_to_liaison, _("已确认,报送已提交审核"),
             _("已退回联络员修改"))
     return _back_to(report.task, f"report-{report.id}")
+
+
+@bp.post("/reports/<int:report_id>/withdraw")
+@login_required
+def withdraw_report(report_id: int):
+    report = db.get_or_404(ProgressReport, report_id)
+    form = _valid(forms.WithdrawForm())
+    _run(lambda: reporting.withdraw_report(report, by=current_user, expected_version=form.version.data),
+         _("已撤回,可修改后重新提交"))
+    return redirect(url_for("tasks.report_form", task_id=report.task_id, period_id=report.period_id))
 
 
 @bp.post("/reports/<int:report_id>/review")
