@@ -232,3 +232,21 @@ def test_a_leader_reads_but_takes_no_step(db, make, item, leader):
     for step in steps:
         with pytest.raises(Forbidden):
             step()
+
+
+def test_several_reports_are_approved_at_once_and_a_refused_one_is_named(db, make, item):
+    plain = _submitted(db, item)
+    other = make.task(item.plan, lead=item.lead, title="建设创新平台")
+    claim = reporting.save_report(other, item.period, ReportInput(
+        progress_status=ProgressStatus.COMPLETED, narrative="已完成", claims_completion=True),
+        by=item.liaison, expected_version=0, now=NOW)
+    attach_evidence(other, "验收意见.pdf", pdf_file(), by=item.liaison, report=claim)
+    reporting.submit_report(other, item.period, by=item.liaison, expected_version=claim.version, now=NOW)
+    db.session.commit()
+    stale = (plain.id, plain.version - 1)
+    assert reviews.approve_reports([stale, (claim.id, claim.version)], by=item.reviewer, now=NOW) == (0, [
+        "“培育高新技术企业”已被他人处理或修改,没有审核", "“建设创新平台”申请销号,请在事项页阅读后再审核"])
+    approved, problems = reviews.approve_reports([(plain.id, plain.version)], by=item.reviewer, now=NOW)
+    db.session.commit()
+    assert (approved, problems, plain.state, claim.state) == (1, [], ReportState.APPROVED, ReportState.SUBMITTED)
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Review)) == 1

@@ -103,7 +103,8 @@ def _overview_body(filters, query_args: dict) -> Markup:
 @login_required
 def review_queue():
     require(current_user, Action.REVIEW)
-    return render_template("tasks/review_queue.html", queue=queries.review_queue(current_user, current_app.config["PAGE_SIZE"]))
+    return render_template("tasks/review_queue.html", queue=queries.review_queue(current_user, current_app.config["PAGE_SIZE"]),
+                           action_form=forms.ActionForm())
 
 
 @bp.get("/lights")
@@ -265,12 +266,12 @@ def _save_report_from_form(task: Task, period: ReportingPeriod, form) -> str:
     return "done"
 
 
-def _decide(subject, approve, send_back, approved: str, returned: str) -> None:
-    """Approve or return `subject` as the decision form says, with its reason."""
+def _decide(subject, approve, send_back, approved: str, returned: str) -> bool:
+    """Approve or return `subject` as the decision form says, with its reason; whether it was decided."""
     form = _valid(forms.DecisionForm())
     step = send_back if form.send_back.data else approve
-    _run(lambda: step(subject, reason=form.reason.data, by=current_user, expected_version=form.version.data),
-         returned if form.send_back.data else approved)
+    return _run(lambda: step(subject, reason=form.reason.data, by=current_user, expected_version=form.version.data),
+                returned if form.send_back.data else approved)
 
 
 @bp.post("/reports/<int:report_id>/confirm")
@@ -296,8 +297,34 @@ def withdraw_report(report_id: int):
 @login_required
 def review_report(report_id: int):
     report = db.get_or_404(ProgressReport, report_id)
-    _decide(report, reviews.approve_report, reviews.return_report, _("已审核通过"), _("已退回,理由已告知联络员"))
-    return _back_to(report.task, f"report-{report.id}")
+    if not _decide(report, reviews.approve_report, reviews.return_report, _("已审核通过"), _("已退回,理由已告知联络员")):
+        return _back_to(report.task, f"report-{report.id}")
+    return _next_in_queue()
+
+
+def _next_in_queue():
+    """After a decision the reviewer goes on to the oldest report still waiting, or back to the emptied queue."""
+    following = queries.next_report_to_review(current_user)
+    if following is None:
+        flash(_("待审核的报送已全部处理"), "success")
+        return redirect(url_for("tasks.review_queue"))
+    flash(_("下一项待审核:%(number)s %(title)s", number=following.task.number, title=following.task.title), "info")
+    return _back_to(following.task, f"report-{following.id}")
+
+
+@bp.post("/review/approve")
+@login_required
+def approve_chosen():
+    """审核通过 the reports ticked in the queue, each at the version the reviewer saw."""
+    require(current_user, Action.REVIEW)
+    _valid(forms.ActionForm())
+    chosen = [forms.parse_choice(value) for value in request.form.getlist("report")]
+    approved, problems = reviews.approve_reports([choice for choice in chosen if choice], by=current_user)
+    db.session.commit()
+    for problem in problems:
+        flash(problem, "error")
+    flash(_("已审核通过 %(count)s 项", count=approved), "success" if approved else "warning")
+    return redirect(url_for("tasks.review_queue"))
 
 
 # ---- contributions ------------------------------------------------------------------------------------
