@@ -175,8 +175,19 @@ def nav_items() -> list[dict]:
     ]
 
 
+def outbox_alarm() -> str | None:
+    """For the office and the admin, on every page: messages nobody is sending (None when all is well)."""
+    from tracker.auth.models import Role
+    from tracker.reminders.outbox import stalled_deliveries, stalled_text
+
+    if not current_user.is_authenticated or not current_user.has_role(Role.OFFICE, Role.ADMIN):
+        return None
+    stalled = stalled_deliveries(current_app.config)
+    return stalled_text(stalled) if stalled is not None else None
+
+
 def page_globals() -> dict:
     from tracker.reminders.inbox import badge, unread_count
 
     return {"unread_notifications": unread_count, "unread_badge": badge, "nav_items": nav_items,
-            "get_locale": get_locale}
+            "get_locale": get_locale, "outbox_alarm": outbox_alarm}
