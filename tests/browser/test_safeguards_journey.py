@@ -85,7 +85,8 @@ def test_closing_asks_first_and_waits_for_the_lead_to_sign(page, completion_clai
     browser_login(page, "reviewer")
     page.goto(f"/tasks/{task.id}")
     page.get_by_test_id("report-decision").get_by_role("button", name="审核通过并销号").click()
-    expect(page.get_by_text("已审核通过")).to_be_visible()
+    expect(page.get_by_text("已审核通过")).to_be_visible()  # and on to the queue, now empty
+    page.goto(f"/tasks/{task.id}")
     expect(page.get_by_test_id("closed")).to_have_text("已销号")
 
 
