@@ -52,9 +52,12 @@ class Config:
     REMEMBER_COOKIE_SAMESITE = "Lax"
     WTF_CSRF_TIME_LIMIT = None
 
-    # Whole request bodies above this are refused before anything is read (413 with a clear message).
-    MAX_CONTENT_LENGTH = 25 * 1024 * 1024
+    # The limits an evidence form states and the browser checks before sending: one file, and the files
+    # of one save together. Whole request bodies above MAX_CONTENT_LENGTH (those files and the form's
+    # text, 20,000 characters a field) are refused before anything is read: 413, and the form comes back.
     EVIDENCE_MAX_BYTES = 20 * 1024 * 1024
+    EVIDENCE_UPLOAD_MAX_BYTES = 24 * 1024 * 1024
+    MAX_CONTENT_LENGTH = 25 * 1024 * 1024
     EVIDENCE_EXTENSIONS = ("pdf", "doc", "docx", "xls", "xlsx", "jpg", "jpeg", "png", "txt", "zip", "ofd")
 
     # Failed logins per window: for one account from one address, then for one account from anywhere

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from flask import Flask, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
@@ -10,7 +11,7 @@ from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DataError
 from sqlalchemy.orm.exc import StaleDataError
-from werkzeug.exceptions import BadRequest, HTTPException
+from werkzeug.exceptions import BadRequest, HTTPException, RequestEntityTooLarge
 
 from tracker.core.clock import to_local
 from tracker.core.database import MAX_ID
@@ -61,6 +62,7 @@ def install_web_hooks(app: Flask) -> None:
     app.before_request(refuse_nul_characters)
     app.after_request(set_security_headers)
     app.register_error_handler(HTTPException, render_http_error)
+    app.register_error_handler(RequestEntityTooLarge, refuse_large_body)
     app.register_error_handler(DataError, render_data_error)
     app.register_error_handler(CSRFError, render_csrf_error)
     app.register_error_handler(StaleDataError, render_stale_write)
@@ -103,6 +105,23 @@ def render_http_error(error: HTTPException):
     if wants_json():
         return jsonify(error=error.name, message=message), error.code, headers
     return render_template("error.html", code=error.code, message=message), error.code, headers
+
+
+def refuse_large_body(error: RequestEntityTooLarge):
+    """A form sent with more than the server takes goes back to the page it came from, saying the limit;
+    the browser kept what was typed (static/js/app.js) and puts it back on seeing ?refused=too-large."""
+    back = urlsplit(request.referrer or "")
+    if wants_json() or back.netloc != request.host:
+        return render_http_error(error)
+    flash(_("上传的内容超过了系统每次接收的 %(body)s MB,没有保存。您填写的文字已放回表单;请分几次上传文件,"
+            "每次合计不超过 %(total)s MB,单个文件不超过 %(file)s MB。", body=_megabytes("MAX_CONTENT_LENGTH"),
+            total=_megabytes("EVIDENCE_UPLOAD_MAX_BYTES"), file=_megabytes("EVIDENCE_MAX_BYTES")), "error")
+    query = urlencode([*((k, v) for k, v in parse_qsl(back.query) if k != "refused"), ("refused", "too-large")])
+    return redirect(back._replace(scheme="", netloc="", query=query).geturl(), 303)
+
+
+def _megabytes(setting: str) -> int:
+    return round(current_app.config[setting] / 1024 / 1024)
 
 
 def render_data_error(error: DataError):
@@ -165,8 +184,19 @@ def nav_items() -> list[dict]:
     ]
 
 
+def outbox_alarm() -> str | None:
+    """For the office and the admin, on every page: messages nobody is sending (None when all is well)."""
+    from tracker.auth.models import Role
+    from tracker.reminders.outbox import stalled_deliveries, stalled_text
+
+    if not current_user.is_authenticated or not current_user.has_role(Role.OFFICE, Role.ADMIN):
+        return None
+    stalled = stalled_deliveries(current_app.config)
+    return stalled_text(stalled) if stalled is not None else None
+
+
 def page_globals() -> dict:
     from tracker.reminders.inbox import badge, unread_count
 
     return {"unread_notifications": unread_count, "unread_badge": badge, "nav_items": nav_items,
-            "get_locale": get_locale}
+            "get_locale": get_locale, "outbox_alarm": outbox_alarm}

@@ -2,6 +2,7 @@
 the report previewed, then downloaded as the archived PDF and read back."""
 from __future__ import annotations
 
+import openpyxl
 import pytest
 from playwright.sync_api import expect
 
@@ -71,3 +72,22 @@ def test_office_generates_previews_and_downloads_the_supervision_report(page, ma
     text = pdf_text(saved)
     assert "2025年3月" in text and "督查通报〔2025〕3号" in text
     assert "市科技局" in text and "市教育局" in text
+
+
+def test_office_exports_the_ledger_as_a_download(page, make, db, office, tmp_path):
+    build_scenario(make, db)
+    browser_login(page, office.login)
+    page.goto("/reports/")
+    form = page.get_by_test_id("ledger-form")
+    form.get_by_label("通报期").fill("2025-03")
+    with page.expect_download() as download:
+        form.get_by_role("button", name="导出台账").click()
+    assert download.value.suggested_filename == "重点任务台账-2025-03.xlsx"
+    path = tmp_path / "ledger.xlsx"
+    download.value.save_as(path)
+    workbook = openpyxl.load_workbook(path)
+    assert workbook.sheetnames == ["汇总", "科技创新行动方案", "数字经济三年行动计划"]
+    assert workbook["科技创新行动方案"]["A1"].value == "科技创新行动方案 · 重点任务台账 · 2025年3月"
+    page.reload()
+    expect(page.get_by_test_id("archive")).to_contain_text("还没有生成过通报。")  # a download is not archived
+    shoot(page, JOURNEY, "ledger-exported")

@@ -72,7 +72,22 @@ def test_readyz_is_unready_while_a_notice_waits_past_its_retry_window(ready, cli
     db.session.commit()
     response = client.get("/readyz")
     assert response.status_code == 503 and response.get_json()["failing"] == ["outbox"]
-    assert "tracker-outbox" in response.get_json()["checks"]["outbox"]
+    message = response.get_json()["checks"]["outbox"]
+    assert "tracker-outbox" in message and "1 条消息未能发出,最早一条已等待 3 小时" in message
+    assert "没有配置邮件服务器(TRACKER_SMTP_HOST 仍为 localhost)" in message
+
+
+def test_the_office_and_the_admin_are_told_on_every_page_while_messages_wait(ready, db, make, office, admin_user,
+                                                                              login_as):
+    liaison = make.liaison(make.department(), email="kj@example.gov.cn")
+    notice = make_notification(db, liaison, created_at=utcnow() - timedelta(hours=3))
+    db.session.add(Delivery(notification_id=notice.id, channel=Channel.EMAIL, address=liaison.email,
+                            created_at=notice.created_at, next_attempt_at=notice.created_at))
+    db.session.commit()
+    for user, page in ((office, "/"), (admin_user, "/admin/users")):
+        text = login_as(user).get(page).get_data(as_text=True)
+        assert 'data-testid="outbox-alarm"' in text and "1 条消息未能发出" in text, user.login
+    assert "未能发出" not in login_as(liaison).get("/").get_data(as_text=True)
 
 
 def test_readyz_names_a_schema_behind_the_code(ready, client):

@@ -35,6 +35,7 @@ def _submit(db, item, *, claims_completion=False):
         progress_status=ProgressStatus.COMPLETED if claims_completion else ProgressStatus.IN_PROGRESS,
         narrative="已完成认定", claims_completion=claims_completion), by=item.liaison, expected_version=0, now=NOW)
     evidence = attach_evidence(item.task, "认定名单.pdf", pdf_file(), by=item.liaison, report=report)
+    reporting.sign_for(item.task, by=item.liaison, now=NOW)  # an item is closed only once its lead signed for it
     reporting.submit_report(item.task, item.period, by=item.liaison, expected_version=report.version, now=NOW)
     db.session.commit()
     return report, evidence

@@ -94,3 +94,23 @@ def test_evidence_of_a_submitted_report_stays(db, item, draft):
     db.session.commit()
     with pytest.raises(WorkflowError, match="不能再上传或删除"):
         remove_evidence(evidence, by=item.liaison)
+
+
+def test_the_stated_limits_fit_in_what_the_server_takes(app):
+    # The files of one save at their stated limit, with both text fields full of 3-byte characters.
+    from tracker.tasks.forms import TEXT_LIMIT
+
+    assert app.config["EVIDENCE_MAX_BYTES"] <= app.config["EVIDENCE_UPLOAD_MAX_BYTES"]
+    assert app.config["EVIDENCE_UPLOAD_MAX_BYTES"] + 2 * 3 * TEXT_LIMIT + 64 * 1024 <= app.config["MAX_CONTENT_LENGTH"]
+
+
+def test_a_body_over_the_limit_goes_back_to_the_form_saying_the_limits(app, item, login_as):
+    app.config["MAX_CONTENT_LENGTH"] = 4096
+    client = login_as(item.liaison)
+    form = f"/tasks/{item.task.id}/periods/{item.period.id}/report"
+    response = client.post_form(form, {"narrative": "推进情况", "files": (io.BytesIO(PDF + b"x" * 8000), "大.pdf")},
+                                headers={"Referer": f"http://localhost{form}"})
+    assert response.status_code == 303 and response.location == f"{form}?refused=too-large"
+    page = client.get(response.location).get_data(as_text=True)
+    assert "没有保存" in page and "每次合计不超过 24 MB" in page
+    assert client.get(form).status_code == 200  # nothing saved, nothing broken

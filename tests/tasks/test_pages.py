@@ -55,6 +55,17 @@ def test_liaison_saves_a_draft_with_a_target_value(db, item, login_as):
     assert "草稿已保存" in page and 'value="1010' in page
 
 
+def test_an_empty_draft_is_not_saved_but_a_file_alone_is(db, item, login_as):
+    client = login_as(item.liaison)
+    empty = {"version": 0, "progress_status": "", "narrative": "  ", "targets-0-target_id": item.target.id,
+             "targets-0-value": "", "save_draft": "1"}
+    assert "还没有填写任何内容,草稿没有保存" in _text(client.post_form(_url(item), empty))
+    assert _report(db) is None
+    client.post_form(_url(item), empty | {"files": (io.BytesIO(PDF), "认定名单.pdf")},
+                     content_type="multipart/form-data")
+    assert [e.original_name for e in _report(db).evidence] == ["认定名单.pdf"]
+
+
 def test_submit_with_evidence_file_sends_the_report_to_review(db, item, login_as):
     client = login_as(item.liaison)
     data = _report_data(item, send="1", files=(io.BytesIO(PDF), "认定名单.pdf"))
@@ -172,8 +183,11 @@ def test_item_page_shows_departments_reports_reviews_and_history(db, item, login
 
 def test_sign_all_from_the_home_page(db, item, login_as):
     client = login_as(item.liaison)
-    assert "尚未签收" in _text(client.get("/"))
-    client.post_form("/tasks/sign-all")
+    assert "确定签收本单位全部 1 项未签收事项吗" in _text(client.get("/"))
+    client.post_form("/tasks/sign-all", {"count": 2})  # not what the page asked about: nothing signed
+    assert db.session.get(TaskAssignment, (item.task.id, item.lead.id)).signed_at is None
+    assert "未签收的事项已变为 1 项,没有签收" in _text(client.get("/"))
+    client.post_form("/tasks/sign-all", {"count": 1})
     db.session.expire_all()
     assert db.session.get(TaskAssignment, (item.task.id, item.lead.id)).signed_at is not None
     assert "尚未签收" not in _text(client.get("/"))

@@ -58,12 +58,14 @@ PAGES = {
     "item": lambda item: f"/tasks/{item.task.id}",
     "report form": lambda item: f"/tasks/{item.task.id}/periods/{item.period.id}/report",
     "liaison home": lambda item: "/",
+    "reviewer home": lambda item: "/",
 }
 
 
 @pytest.mark.parametrize("page", PAGES)
 def test_page_queries_do_not_grow_with_rows(db, make, item, login_as, page):
-    who = {"review queue": item.reviewer, "report form": item.liaison, "liaison home": item.liaison}
+    who = {"review queue": item.reviewer, "report form": item.liaison, "liaison home": item.liaison,
+           "reviewer home": item.reviewer}
     client = login_as(who.get(page, item.office))
     first_tasks, first_periods = [item.task, *_tasks(make, item, 1)], [item.period, _period(make, item, 1)]
     _report_on(db, item, first_tasks, first_periods)

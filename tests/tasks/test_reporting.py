@@ -271,3 +271,11 @@ def test_report_for_a_period_of_another_plan_is_refused(make, item):
     other_period = make.period(make.plan(), "2025-04")
     with pytest.raises(WorkflowError, match="不属于"):
         reporting.save_report(item.task, other_period, _input(), by=item.liaison, expected_version=0)
+
+
+def test_a_report_takes_values_for_the_open_year_of_each_target(make, item):
+    """A 2025 period asks for 2025's 场景 target (not 2024's or 2026's), and for 2027's 专利 target, the
+    first year of it not over; targets without a year are always asked for."""
+    yearly = [make.target(item.task, name="场景", value=100, unit="个", year=year) for year in (2024, 2025, 2026)]
+    patents = make.target(item.task, name="专利", value=50, unit="件", year=2027)
+    assert reporting.open_targets(item.task.targets, item.period) == [item.target, yearly[1], patents]

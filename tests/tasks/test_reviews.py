@@ -29,6 +29,7 @@ def _submitted(db, item, *, completion=False):
     report = reporting.save_report(item.task, item.period, data, by=item.liaison, expected_version=0, now=NOW)
     if completion:
         attach_evidence(item.task, "验收意见.pdf", pdf_file(), by=item.liaison, report=report)
+        reporting.sign_for(item.task, by=item.liaison, now=NOW)
     db.session.commit()
     report = reporting.submit_report(item.task, item.period, by=item.liaison, expected_version=1, now=NOW)
     db.session.commit()
@@ -103,6 +104,37 @@ def test_approved_completion_with_evidence_closes_the_task(db, item):
     assert review.subject == ReviewSubject.COMPLETION
     with pytest.raises(WorkflowError, match="已销号"):
         reporting.save_report(item.task, item.period, ReportInput(), by=item.liaison, expected_version=report.version)
+
+
+def test_an_item_its_lead_has_not_signed_for_is_not_closed(db, item):
+    report = _submitted(db, item, completion=True)
+    item.task.assignments[0].signed_at = None
+    db.session.commit()
+    with pytest.raises(WorkflowError, match="牵头单位尚未签收此事项"):
+        reviews.approve_report(report, by=item.reviewer, expected_version=report.version, now=NOW)
+    db.session.rollback()
+    assert (report.state, item.task.status) == (ReportState.SUBMITTED, TaskStatus.ACTIVE)
+
+
+def test_a_liaison_withdraws_a_report_until_it_is_reviewed(db, item):
+    report = _submitted(db, item)
+    with pytest.raises(StaleRecord):
+        reporting.withdraw_report(report, by=item.liaison, expected_version=report.version - 1, now=NOW)
+    db.session.rollback()
+    for user in (item.co_liaison, item.reviewer):
+        with pytest.raises((Forbidden, NotFound)):
+            reporting.withdraw_report(report, by=user, expected_version=report.version, now=NOW)
+    reporting.withdraw_report(report, by=item.liaison, expected_version=report.version, now=NOW)
+    db.session.commit()
+    assert report.state == ReportState.DRAFT
+    entry = db.session.scalar(sa.select(AuditEntry).where(AuditEntry.action == "report.withdrawn"))
+    assert (entry.actor_id, entry.task_id) == (item.liaison.id, item.task.id)
+
+    reporting.submit_report(item.task, item.period, by=item.liaison, expected_version=report.version, now=NOW)
+    reviews.approve_report(report, by=item.reviewer, expected_version=report.version, now=NOW)
+    db.session.commit()
+    with pytest.raises(WorkflowError, match="不能撤回"):
+        reporting.withdraw_report(report, by=item.liaison, expected_version=report.version, now=NOW)
 
 
 def test_completion_whose_evidence_is_gone_is_not_approved(db, item):
@@ -200,3 +232,21 @@ def test_a_leader_reads_but_takes_no_step(db, make, item, leader):
     for step in steps:
         with pytest.raises(Forbidden):
             step()
+
+
+def test_several_reports_are_approved_at_once_and_a_refused_one_is_named(db, make, item):
+    plain = _submitted(db, item)
+    other = make.task(item.plan, lead=item.lead, title="建设创新平台")
+    claim = reporting.save_report(other, item.period, ReportInput(
+        progress_status=ProgressStatus.COMPLETED, narrative="已完成", claims_completion=True),
+        by=item.liaison, expected_version=0, now=NOW)
+    attach_evidence(other, "验收意见.pdf", pdf_file(), by=item.liaison, report=claim)
+    reporting.submit_report(other, item.period, by=item.liaison, expected_version=claim.version, now=NOW)
+    db.session.commit()
+    stale = (plain.id, plain.version - 1)
+    assert reviews.approve_reports([stale, (claim.id, claim.version)], by=item.reviewer, now=NOW) == (0, [
+        "“培育高新技术企业”已被他人处理或修改,没有审核", "“建设创新平台”申请销号,请在事项页阅读后再审核"])
+    approved, problems = reviews.approve_reports([(plain.id, plain.version)], by=item.reviewer, now=NOW)
+    db.session.commit()
+    assert (approved, problems, plain.state, claim.state) == (1, [], ReportState.APPROVED, ReportState.SUBMITTED)
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Review)) == 1

@@ -11,7 +11,6 @@ from tracker.core import cache
 from tracker.core.clock import local_today
 from tracker.core.database import bounded_int
 from tracker.dashboards.overview import home_endpoint
-from tracker.extensions import db
 from tracker.tasks import labels, queries
 from tracker.tasks.forms import ActionForm
 from tracker.tasks.models import Task
@@ -27,8 +26,11 @@ def index():
         return department_home()
     if (dashboard := home_endpoint(current_user)) is not None:
         return current_app.view_functions[dashboard]()
-    tasks = db.session.scalars(visible_tasks(current_user).order_by(Task.plan_id, Task.position).limit(50)).all()
-    return render_template("dashboards/index.html", tasks=tasks)
+    page = bounded_int(request.args.get("page")) or 1
+    tasks = queries.task_page(visible_tasks(current_user).order_by(Task.plan_id, Task.position, Task.id), page,
+                              current_app.config["PAGE_SIZE"])
+    queue = queries.review_queue(current_user, 1) if current_user.has_role(Role.REVIEWER) else None
+    return render_template("dashboards/index.html", tasks=tasks, queue=queue, labels=labels)
 
 
 def department_home():

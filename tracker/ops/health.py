@@ -15,8 +15,8 @@ from flask_babel import gettext as _
 from tracker.core.clock import to_local, utcnow
 from tracker.extensions import db
 from tracker.ops.revisions import database_revisions, head_revisions, known_revision
-from tracker.reminders.models import Delivery, Heartbeat
-from tracker.reminders.outbox import DUE_STATUSES, retry_window
+from tracker.reminders.models import Heartbeat
+from tracker.reminders.outbox import stalled_deliveries, stalled_text
 from tracker.reminders.scheduler import SCHEDULER
 
 
@@ -88,14 +88,9 @@ def check_scheduler(now: datetime | None = None) -> Check:
 
 
 def check_outbox(now: datetime | None = None) -> Check:
-    now = now or utcnow()
-    oldest = db.session.scalar(sa.select(sa.func.min(Delivery.created_at)).where(Delivery.status.in_(DUE_STATUSES)))
-    window = retry_window(current_app.config)
-    if oldest is not None and now - oldest > window:
-        return Check("outbox", False, _(
-            "最早一条未发出的消息已等待 %(minutes)d 分钟,超过重试时限 %(limit)d 分钟:发送进程可能没有运行。"
-            "请检查 tracker-outbox 服务(flask --app wsgi reminders deliver --loop)和邮件服务器。",
-            minutes=_minutes(now - oldest), limit=_minutes(window)))
+    stalled = stalled_deliveries(current_app.config, now)
+    if stalled is not None:
+        return Check("outbox", False, stalled_text(stalled, now))
     return Check("outbox", True, _("待发送消息都在重试时限之内。"))
 
 

@@ -17,11 +17,12 @@ from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from flask import current_app
+from flask_babel import gettext as _
 
 from tracker.audit.services import record
 from tracker.auth.models import User
 from tracker.core import bulk
-from tracker.core.clock import utcnow
+from tracker.core.clock import as_utc, utcnow
 from tracker.core.database import chunks
 from tracker.extensions import db
 from tracker.reminders.channels import DeliveryError, Notice, notice_from
@@ -377,6 +378,38 @@ def _send(job: _Job, settings: SendSettings, smtp: SmtpSession) -> None:
 def retry_delay(attempts: int, retry_seconds: float) -> timedelta:
     """Exponential backoff: 1, 2, 4, 8… times the base after the 1st, 2nd, 3rd… failure, capped."""
     return min(timedelta(seconds=retry_seconds * 2 ** max(attempts - 1, 0)), MAX_BACKOFF)
+
+
+@dataclass(frozen=True)
+class Stalled:
+    """Deliveries waiting longer than any running sender would leave them: nobody is sending."""
+
+    count: int
+    oldest: datetime
+    mail_configured: bool
+
+
+def stalled_deliveries(config, now: datetime | None = None) -> Stalled | None:
+    """The deliveries waiting beyond the retry window (None when there are none), and whether a mail
+    server was ever set: left at localhost, e-mail cannot leave this machine."""
+    cutoff = (now or utcnow()) - retry_window(config)
+    count, oldest = db.session.execute(
+        sa.select(sa.func.count(), sa.func.min(Delivery.created_at))
+        .where(Delivery.status.in_(DUE_STATUSES), Delivery.created_at < cutoff)).one()
+    if not count:
+        return None
+    return Stalled(count=count, oldest=oldest, mail_configured=config["SMTP_HOST"] not in ("", "localhost"))
+
+
+def stalled_text(stalled: Stalled, now: datetime | None = None) -> str:
+    """What the office, the admin and /readyz are told about a stalled outbox, and what to do."""
+    hours = max(1, int(((now or utcnow()) - as_utc(stalled.oldest)).total_seconds() // 3600))
+    text = _("%(count)s 条消息未能发出,最早一条已等待 %(hours)s 小时:提醒没有送到收件人。", count=stalled.count,
+             hours=hours)
+    if not stalled.mail_configured:
+        return text + _("系统没有配置邮件服务器(TRACKER_SMTP_HOST 仍为 localhost),请管理员设置后运行发送进程"
+                        "(tracker-outbox 服务,flask --app wsgi reminders deliver --loop)。")
+    return text + _("请检查 tracker-outbox 服务(flask --app wsgi reminders deliver --loop)和邮件服务器。")
 
 
 def retry_window(config) -> timedelta:

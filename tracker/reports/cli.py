@@ -61,13 +61,12 @@ def dispatch_command(department_key, period_label, out):
 
 
 @reports_cli.command("ledger")
-@click.option("--period", "period_label", default=None,
-              help="latest reports up to the end of this period (2025-03, 2025-Q1 or 2025); default: all")
+@period_option
 @out_option
 @with_appcontext
 def ledger_command(period_label, out):
     """Write the ledger (台账) of every item as an Excel workbook and archive it."""
     from tracker.reports import ledger
 
-    archived, content = ledger.generate(_period(period_label) if period_label else None)
+    archived, content = ledger.generate(_period(period_label))
     _write(out, content, archived)

@@ -51,5 +51,10 @@ class PreviewForm(FlaskForm):
 
 
 class LedgerForm(FlaskForm):
+    """The ledger to download (a GET form: it changes nothing, so it carries no CSRF token)."""
+
+    class Meta:
+        csrf = False
+
     period = _period_field()
     submit = SubmitField(_l("导出台账"))

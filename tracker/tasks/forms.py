@@ -126,6 +126,23 @@ class ActionForm(FlaskForm):
     """A button that only needs the CSRF token (签收, 删除文件)."""
 
 
+class WithdrawForm(FlaskForm):
+    version = _version_field()
+
+
+class SignAllForm(FlaskForm):
+    """全部签收, with the number of items the user was asked about."""
+
+    count = IntegerField(widget=HiddenInput(), validators=[InputRequired(), NumberRange(min=0)])
+
+
+def parse_choice(value: str) -> tuple[int, int] | None:
+    """A ticked report in the review queue, "<id>:<version>"; None for anything else."""
+    report_id, _sep, version = (value or "").partition(":")
+    report_id, version = bounded_int(report_id), bounded_int(version)
+    return (report_id, version) if report_id and version is not None else None
+
+
 def uploaded_files(field) -> list:
     """The files actually chosen: a browser sends an empty part when none was."""
     return [f for f in field.data or [] if f and f.filename]

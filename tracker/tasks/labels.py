@@ -1,6 +1,7 @@
 """The words pages use for states, lights, roles and audited changes."""
 from __future__ import annotations
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from tracker.tasks.models import (
@@ -51,6 +52,7 @@ ACTIONS = {
     "report.submitted": _l("提交报送"),
     "report.confirmed": _l("负责人确认"),
     "report.sent_back": _l("负责人退回修改"),
+    "report.withdrawn": _l("撤回报送"),
     "report.approved": _l("审核通过"),
     "report.returned": _l("审核退回"),
     "contribution.saved": _l("保存配合材料"),
@@ -101,6 +103,11 @@ _STATE_TABLES = {"ProgressReport": REPORT_STATE, "Milestone": MILESTONE_STATUS, 
 # Internal details the history need not show.
 HIDDEN_FIELDS = {"version", "sha256", "report_id", "contribution_id", "milestone_id", "closed_by_id", "closed_at",
                  "department_id"}
+
+
+def target_name(target) -> str:
+    """A target's name with its year: an item with one target a year has several of the same name."""
+    return _("%(name)s(%(year)s年)", name=target.name, year=target.year) if target.year else target.name
 
 
 def texts(table: dict) -> dict:

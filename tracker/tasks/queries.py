@@ -164,13 +164,30 @@ def filter_choices() -> dict:
 # ---- the review queue --------------------------------------------------------------------------------
 
 
+def _waiting_reports(reviewer: User) -> tuple:
+    """Submitted reports `reviewer` may decide: not those of his own department nor those he submitted."""
+    return (ProgressReport.state == ReportState.SUBMITTED,
+            ProgressReport.department_id.is_distinct_from(reviewer.department_id or 0),
+            ProgressReport.submitted_by_id.is_distinct_from(reviewer.id))
+
+
+def next_report_to_review(reviewer: User) -> ProgressReport | None:
+    """The oldest report waiting for `reviewer`: where the queue moves on to after a decision."""
+    return db.session.scalar(sa.select(ProgressReport).where(*_waiting_reports(reviewer))
+                             .order_by(ProgressReport.submitted_at, ProgressReport.id).limit(1))
+
+
+def task_page(query: sa.Select, page: int, per_page: int) -> Page:
+    """One page of a query of tasks."""
+    rows, total = _paged(query, page, per_page)
+    return Page(rows=[row[0] for row in rows], total=total, page=page, per_page=per_page)
+
+
 def review_queue(reviewer: User, limit: int) -> dict:
     """Submitted reports and milestones waiting for `reviewer`, oldest first: not those of his own
     department nor those he submitted, which he may not review."""
     department_id = reviewer.department_id or 0
-    waiting_reports = (ProgressReport.state == ReportState.SUBMITTED,
-                       ProgressReport.department_id.is_distinct_from(department_id),
-                       ProgressReport.submitted_by_id.is_distinct_from(reviewer.id))
+    waiting_reports = _waiting_reports(reviewer)
     waiting_milestones = (Milestone.status == MilestoneStatus.SUBMITTED,
                           Task.lead_department_id.is_distinct_from(department_id),
                           Milestone.submitted_by_id.is_distinct_from(reviewer.id))

@@ -32,6 +32,7 @@ from tracker.tasks.models import (
     ReportingPeriod,
     ReportState,
     ReportTargetValue,
+    Target,
     Task,
     TaskAssignment,
     TaskStatus,
@@ -54,6 +55,13 @@ class ReportInput:
     needs_coordination: bool = False
     coordination_text: str = ""
     claims_completion: bool = False
+
+    @property
+    def is_empty(self) -> bool:
+        """Nothing written, chosen or ticked: saving it would only make an empty draft."""
+        return (self.progress_status is None and self.percent_complete is None and not self.narrative.strip()
+                and not self.target_values and not self.needs_coordination and not self.coordination_text.strip()
+                and not self.claims_completion)
 
 
 @contextmanager
@@ -114,8 +122,9 @@ def sign_for(task: Task, *, by, now: datetime | None = None) -> TaskAssignment:
     return assignment
 
 
-def sign_for_all(*, by, now: datetime | None = None) -> int:
-    """签收 every item the user's department has not signed for yet; how many were signed."""
+def sign_for_all(*, by, expected: int | None = None, now: datetime | None = None) -> int:
+    """签收 every item the user's department has not signed for yet; how many were signed. With `expected`
+    (the number the user confirmed), nothing is signed when the items waiting are no longer that many."""
     if by.department_id is None:
         return 0
     unsigned = db.session.scalars(
@@ -124,12 +133,24 @@ def sign_for_all(*, by, now: datetime | None = None) -> int:
         .where(TaskAssignment.department_id == by.department_id, TaskAssignment.signed_at.is_(None))
         .options(sa.orm.selectinload(Task.assignments))
     ).all()
+    if expected is not None and len(unsigned) != expected:
+        raise WorkflowError(_("未签收的事项已变为 %(count)s 项,没有签收。请核对后再签收。", count=len(unsigned)))
     for task in unsigned:
         sign_for(task, by=by, now=now)
     return len(unsigned)
 
 
 # ---- the lead department's report --------------------------------------------------------------------
+
+
+def open_targets(targets: list[Target], period: ReportingPeriod) -> list[Target]:
+    """The targets a report for `period` gives values for: those without a year and, of each target set
+    year by year, the first year not over when the period starts (this year's, else the next one set)."""
+    first: dict[str, Target] = {}
+    for target in sorted((t for t in targets if t.year is not None), key=lambda t: (t.year, t.id)):
+        if target.year >= period.starts_on.year:
+            first.setdefault(target.name, target)
+    return [t for t in targets if t.year is None or first.get(t.name) is t]
 
 
 def _check_input(task: Task, data: ReportInput) -> None:
@@ -307,6 +328,22 @@ def send_back_to_liaison(report: ProgressReport, reason: str = "", *, by, expect
         db.session.flush()
     _audit("report.sent_back", report, before, report_snapshot(report) | {"reason": reason}, by=by,
            task=report.task, now=now)
+    lights.refresh_lights(now or utcnow(), task_ids=[report.task_id])
+    return report
+
+
+def withdraw_report(report: ProgressReport, *, by, expected_version: int, now: datetime | None = None):
+    """撤回: the liaison takes back a report nobody has reviewed (or confirmed) yet; it is a draft again.
+    The figures it sent stay the item's latest until the next submission replaces them."""
+    require(by, Action.REPORT, report.task)
+    check_version(report, ProgressReport, {"id": report.id}, expected_version)
+    if report.state not in (ReportState.SUBMITTED, ReportState.AWAITING_CONFIRMATION):
+        raise WorkflowError(_("该报送已审核或尚未提交,不能撤回"))
+    before = report_snapshot(report)
+    report.state = ReportState.DRAFT
+    with conflicts_as_stale(ProgressReport, {"id": report.id}):
+        db.session.flush()
+    _audit("report.withdrawn", report, before, report_snapshot(report), by=by, task=report.task, now=now)
     lights.refresh_lights(now or utcnow(), task_ids=[report.task_id])
     return report
 

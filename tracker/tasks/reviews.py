@@ -10,8 +10,9 @@ from tracker.audit.services import record_diff, snapshot
 from tracker.core.clock import utcnow
 from tracker.extensions import db
 from tracker.tasks import lights
-from tracker.tasks.errors import WorkflowError
+from tracker.tasks.errors import StaleRecord, WorkflowError
 from tracker.tasks.models import (
+    AssignmentRole,
     Milestone,
     MilestoneStatus,
     ProgressReport,
@@ -62,6 +63,9 @@ def approve_report(report: ProgressReport, *, by, expected_version: int, reason:
     before = _reviewable_report(report, by, expected_version)
     if report.claims_completion and not has_evidence(report):
         raise WorkflowError(_("申请销号的报送没有佐证材料,不能通过"))
+    if report.claims_completion and any(a.role == AssignmentRole.LEAD and a.signed_at is None
+                                        for a in report.task.assignments):
+        raise WorkflowError(_("牵头单位尚未签收此事项,不能销号"))
     now = now or utcnow()
     task = report.task
     report.state = ReportState.APPROVED
@@ -74,6 +78,31 @@ def approve_report(report: ProgressReport, *, by, expected_version: int, reason:
         _close_task(task, by=by, now=now)
     lights.refresh_lights(now, task_ids=[task.id])
     return report
+
+
+def approve_reports(chosen: list[tuple[int, int]], *, by, now: datetime | None = None) -> tuple[int, list[str]]:
+    """审核通过 several reports at once: each (report id, version the reviewer saw) in a savepoint of its own,
+    so that one refused (a completion claim, which is read on its page; a report someone else decided
+    first) is named and the others stay approved. (number approved, problems); the caller commits."""
+    approved, problems = 0, []
+    for report_id, version in chosen:
+        report = db.session.get(ProgressReport, report_id)
+        if report is None:
+            continue
+        title = report.task.title
+        if report.claims_completion:
+            problems.append(_("“%(title)s”申请销号,请在事项页阅读后再审核", title=title))
+            continue
+        try:
+            with db.session.begin_nested():
+                approve_report(report, by=by, expected_version=version, now=now)
+        except StaleRecord:
+            problems.append(_("“%(title)s”已被他人处理或修改,没有审核", title=title))
+        except WorkflowError as error:
+            problems.append(_("“%(title)s”:%(why)s", title=title, why=error.message))
+        else:
+            approved += 1
+    return approved, problems
 
 
 def return_report(report: ProgressReport, reason: str = "", *, by, expected_version: int,

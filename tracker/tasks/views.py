@@ -104,7 +104,8 @@ def _overview_body(filters, query_args: dict) -> Markup:
 @login_required
 def review_queue():
     require(current_user, Action.REVIEW)
-    return render_template("tasks/review_queue.html", queue=queries.review_queue(current_user, current_app.config["PAGE_SIZE"]))
+    return render_template("tasks/review_queue.html", queue=queries.review_queue(current_user, current_app.config["PAGE_SIZE"]),
+                           action_form=forms.ActionForm())
 
 
 @bp.get("/lights")
@@ -156,10 +157,15 @@ def sign(task_id: int):
 @bp.post("/sign-all")
 @login_required
 def sign_all():
-    _valid(forms.ActionForm())
-    count = reporting.sign_for_all(by=current_user)
-    db.session.commit()
-    flash(_("已签收 %(count)s 项", count=count), "success")
+    form = _valid(forms.SignAllForm())
+    try:
+        count = reporting.sign_for_all(by=current_user, expected=form.count.data)
+        db.session.commit()
+    except WorkflowError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+    else:
+        flash(_("已签收 %(count)s 项", count=count), "success")
     return redirect(url_for("dashboards.index"))
 
 
@@ -208,21 +214,27 @@ def report_form(task_id: int, period_id: int):
         return redirect(url_for("tasks.report_form", task_id=task.id, period_id=period.id))
     page = queries.report_page(task, period)
     if request.method == "GET":
-        forms.fill_report_form(form, page["report"], task.targets)
+        forms.fill_report_form(form, page["report"], reporting.open_targets(task.targets, period))
     elif outcome in ("conflict", "saved"):
         # The user's text stays in the form; the next save goes on top of the version now shown.
         forms.show_version(form, page["report"].version if page["report"] else 0)
     return render_template("tasks/report_form.html", task=task, period=period, form=form,
                            conflict=outcome == "conflict",
                            targets={t.id: t for t in task.targets}, return_review=queries.last_return(page["report"]),
-                           editable=can(current_user, Action.REPORT, task), action_form=forms.ActionForm(), **page)
+                           editable=can(current_user, Action.REPORT, task), action_form=forms.ActionForm(),
+                           withdraw_form=forms.WithdrawForm(formdata=None, version=page["report"].version if page["report"] else 0),
+                           **page)
 
 
 def _save_report_from_form(task: Task, period: ReportingPeriod, form) -> str:
     """Save, attach, and if asked submit. "done": all went through; "conflict": someone else saved first;
     "saved": the draft was saved but a file or the submission was refused; "refused": nothing was saved."""
+    data, files = forms.report_input(form), forms.uploaded_files(form.files)
+    if data.is_empty and not files:
+        flash(_("还没有填写任何内容,草稿没有保存"), "warning")
+        return "refused"
     try:
-        report = reporting.save_report(task, period, forms.report_input(form), by=current_user,
+        report = reporting.save_report(task, period, data, by=current_user,
                                        expected_version=form.version.data)
         db.session.commit()
     except StaleRecord:
@@ -234,7 +246,7 @@ def _save_report_from_form(task: Task, period: ReportingPeriod, form) -> str:
         db.session.rollback()
         flash(error.message, "error")
         return "refused"
-    problems = _attach_files(task, forms.uploaded_files(form.files), report=report)
+    problems = _attach_files(task, files, report=report)
     for problem in problems:
         flash(problem, "error")
     if not form.send.data:
@@ -255,12 +267,12 @@ def _save_report_from_form(task: Task, period: ReportingPeriod, form) -> str:
     return "done"
 
 
-def _decide(subject, approve, send_back, approved: str, returned: str) -> None:
-    """Approve or return `subject` as the decision form says, with its reason."""
+def _decide(subject, approve, send_back, approved: str, returned: str) -> bool:
+    """Approve or return `subject` as the decision form says, with its reason; whether it was decided."""
     form = _valid(forms.DecisionForm())
     step = send_back if form.send_back.data else approve
-    _run(lambda: step(subject, reason=form.reason.data, by=current_user, expected_version=form.version.data),
-         returned if form.send_back.data else approved)
+    return _run(lambda: step(subject, reason=form.reason.data, by=current_user, expected_version=form.version.data),
+                returned if form.send_back.data else approved)
 
 
 @bp.post("/reports/<int:report_id>/confirm")
@@ -272,12 +284,48 @@ def confirm_report(report_id: int):
     return _back_to(report.task, f"report-{report.id}")
 
 
+@bp.post("/reports/<int:report_id>/withdraw")
+@login_required
+def withdraw_report(report_id: int):
+    report = db.get_or_404(ProgressReport, report_id)
+    form = _valid(forms.WithdrawForm())
+    _run(lambda: reporting.withdraw_report(report, by=current_user, expected_version=form.version.data),
+         _("已撤回,可修改后重新提交"))
+    return redirect(url_for("tasks.report_form", task_id=report.task_id, period_id=report.period_id))
+
+
 @bp.post("/reports/<int:report_id>/review")
 @login_required
 def review_report(report_id: int):
     report = db.get_or_404(ProgressReport, report_id)
-    _decide(report, reviews.approve_report, reviews.return_report, _("已审核通过"), _("已退回,理由已告知联络员"))
-    return _back_to(report.task, f"report-{report.id}")
+    if not _decide(report, reviews.approve_report, reviews.return_report, _("已审核通过"), _("已退回,理由已告知联络员")):
+        return _back_to(report.task, f"report-{report.id}")
+    return _next_in_queue()
+
+
+def _next_in_queue():
+    """After a decision the reviewer goes on to the oldest report still waiting, or back to the emptied queue."""
+    following = queries.next_report_to_review(current_user)
+    if following is None:
+        flash(_("待审核的报送已全部处理"), "success")
+        return redirect(url_for("tasks.review_queue"))
+    flash(_("下一项待审核:%(number)s %(title)s", number=following.task.number, title=following.task.title), "info")
+    return _back_to(following.task, f"report-{following.id}")
+
+
+@bp.post("/review/approve")
+@login_required
+def approve_chosen():
+    """审核通过 the reports ticked in the queue, each at the version the reviewer saw."""
+    require(current_user, Action.REVIEW)
+    _valid(forms.ActionForm())
+    chosen = [forms.parse_choice(value) for value in request.form.getlist("report")]
+    approved, problems = reviews.approve_reports([choice for choice in chosen if choice], by=current_user)
+    db.session.commit()
+    for problem in problems:
+        flash(problem, "error")
+    flash(_("已审核通过 %(count)s 项", count=approved), "success" if approved else "warning")
+    return redirect(url_for("tasks.review_queue"))
 
 
 # ---- contributions ------------------------------------------------------------------------------------
