@@ -192,6 +192,11 @@ def test_a_deadline_sharing_the_tag_dates_the_task():
     assert [(d.year, d.due_on.isoformat()) for d in task.deliverables] == [(2025, "2025-06-30")]
 
 
+def test_a_tag_s_deadline_repeating_the_text_s_is_one_deliverable():
+    task = parse_plan("(一)修缮水库。2025年底前完成病险水库除险加固。(县水利局牵头,2025年底前完成)").tasks[0]
+    assert [(d.year, d.text) for d in task.deliverables] == [(2025, "2025年底前完成病险水库除险加固")]
+
+
 # Targets ------------------------------------------------------------------------------------------
 
 def bounds(clause: str) -> list[tuple]:

@@ -168,3 +168,18 @@ def test_verb_forms_with_a_bracket_inside_or_a_copula(tag, lead, co):
 def test_a_kind_of_body_in_brackets_after_a_word_is_no_unit():
     task = parse_plan("1.推进光纤入户,到2026年覆盖全部乡镇(街道)。(县数据局、县电信公司负责)\n2.其他。(县财政局)").tasks[0]
     assert (task.lead, task.co) == ("县数据局", ["县电信公司"])
+
+
+@pytest.mark.parametrize("sentence, lead, co", [
+    ("由县教育局牵头,会同县财政局研究校车补助办法,2026年9月底前出台。", "县教育局", ["县财政局"]),
+    ("县教育局会同县财政局、县交通运输局等部门制定校车补助办法。", "县教育局", ["县财政局", "县交通运输局"]),
+    ("县教育局会同有关部门抓好落实。", "县教育局", ["有关部门"]),
+])
+def test_with_names_the_partners_before_what_they_do_together(sentence, lead, co):
+    task = parse_plan(f"1.保障学生上学路。{sentence}\n2.改造操场。(责任单位:县体育局)").tasks[0]
+    assert (task.lead, task.co) == (lead, co)
+
+
+def test_with_after_a_word_that_is_no_unit_names_nobody():
+    task = parse_plan("1.保障学生上学路。积极会同县财政局研究校车补助办法。\n2.改造操场。(责任单位:县体育局)").tasks[0]
+    assert task.lead is None

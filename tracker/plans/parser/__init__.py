@@ -178,7 +178,8 @@ def _unmark_tagged_goals(nodes: list[Node], own: dict[int, Responsibility]) -> N
                 below.is_preamble = False
 
 
-SAFEGUARDS = re.compile(r"^(?:保障措施|组织实施|组织保障|工作要求|实施保障|保障机制|工作保障|有关要求)")
+# Opened by a verb or not: "保障措施", "抓好组织实施".
+SAFEGUARDS = re.compile(r"^(?:抓好|做好|加强|强化|切实)?(?:保障措施|组织实施|组织保障|工作要求|实施保障|保障机制|工作保障|有关要求)")
 
 
 def _mark_untagged_safeguards(nodes: list[Node], own: dict[int, Responsibility]) -> None:

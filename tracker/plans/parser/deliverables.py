@@ -39,7 +39,20 @@ def task_deliverables(text: str, year_lines: list[str], deadline_cells: list[str
     undated = [cell for cell in labelled_deadlines(text) if scope_year(cell)[0] is None]
     for cell in [*undated, *deadline_cells]:
         deliverables.append(_cell_deliverable(cell))
-    return deliverables
+    return _without_repeated_deadlines(deliverables)
+
+
+# A deadline with nothing to deliver but "完成": a tag's "(甲牵头,2026年底前完成)".
+_BARE_DEADLINE = re.compile(r"^[(（]?\s*(?:\d{4}年)?(?:\d{1,2}月)?(?:年?底|末|上半年|下半年|年内|[上中下]旬)?前?(?:完成|落实|到位|办结)?\s*[)）]?$")
+
+
+def _without_repeated_deadlines(deliverables: list[Deliverable]) -> list[Deliverable]:
+    """A tag's bare deadline repeats the date of a deliverable the text already commits to by then."""
+    def is_repeat(deliverable: Deliverable) -> bool:
+        return (deliverable.is_deadline and not deliverable.targets and bool(_BARE_DEADLINE.match(deliverable.text))
+                and any(other is not deliverable and other.year == deliverable.year and other.due_on == deliverable.due_on
+                        and not _BARE_DEADLINE.match(other.text) for other in deliverables))
+    return [deliverable for deliverable in deliverables if not is_repeat(deliverable)]
 
 
 def _cell_deliverable(cell: str) -> Deliverable:

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from tracker.plans.parser.deadlines import DEADLINE_LABEL
 from tracker.plans.parser.task_tables import ROLES
-from tracker.plans.parser.units import SUFFIXES, is_body_name, is_unit_name
+from tracker.plans.parser.units import SUFFIXES, is_body_name, is_unit_name, unit_run
 
 # A label is a role's words before a colon, in the genre's many spellings: 牵头单位, 主要责任单位,
 # 协同责任单位, 协办部门, 责任主体, 配合; and the leader's (责任县领导) whose name is a person's, not a unit's.
@@ -314,8 +314,11 @@ def _verb_parts(content: str) -> list[tuple[str, str]]:
             continue
         with_match = WITH_VERB.search(group)
         if with_match:
-            parts.append(("lead", group[:with_match.start()]))
-            group, role = SHARED_VERB.sub("", LEAD_VERB.sub("", group[with_match.end():])), "co"
+            leading = group[:with_match.start()]
+            if leading and not all(map(is_unit_name, split_units(leading))):
+                return []
+            parts.append(("lead", leading))
+            group, role = _units_before_action(group[with_match.end():]), "co"
         else:
             found = _verb_role(group)
             if found is None:
@@ -327,6 +330,13 @@ def _verb_parts(content: str) -> list[tuple[str, str]]:
             return []
         parts.append((role, group))
     return parts
+
+
+def _units_before_action(text: str) -> str:
+    """The units "会同" brings in, without what they do together: "乙、丙研究制定细则" → "乙、丙"."""
+    text = SHARED_VERB.sub("", LEAD_VERB.sub("", text))
+    spans = unit_run(text, 0)
+    return text[:spans[-1][1]] if spans else text
 
 
 def _bare_parts(content: str) -> list[tuple[str, str]]:
