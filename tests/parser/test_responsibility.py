@@ -183,3 +183,19 @@ def test_with_names_the_partners_before_what_they_do_together(sentence, lead, co
 def test_with_after_a_word_that_is_no_unit_names_nobody():
     task = parse_plan("1.保障学生上学路。积极会同县财政局研究校车补助办法。\n2.改造操场。(责任单位:县体育局)").tasks[0]
     assert task.lead is None
+
+
+def test_units_in_brackets_before_the_words_are_the_task_s():
+    task = parse_plan("1.【镇农业站、镇财政所】修缮灌渠20公里。\n2.其他。(镇水利站)").tasks[0]
+    assert (task.lead, task.co) == ("镇农业站", ["镇财政所"])
+
+
+@pytest.mark.parametrize("written, names", [
+    ("镇农业站和镇财政所", ["镇农业站", "镇财政所"]),
+    ("县委组织部、县委宣传部及县文明办", ["县委组织部", "县委宣传部", "县文明办"]),
+    ("县工业和信息化局", ["县工业和信息化局"]),
+    ("县自然资源和规划局", ["县自然资源和规划局"]),
+    ("各县党委和政府", ["各县党委和政府"]),
+])
+def test_and_joins_two_bodies_but_not_the_words_of_one_name(written, names):
+    assert split_units(written) == names

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from tracker.plans.parser.deadlines import DEADLINE_LABEL
 from tracker.plans.parser.task_tables import ROLES
-from tracker.plans.parser.units import SUFFIXES, is_body_name, is_unit_name, unit_run
+from tracker.plans.parser.units import RUN_SUFFIXES, SUFFIXES, is_body_name, is_unit_name, unit_run
 
 # A label is a role's words before a colon, in the genre's many spellings: 牵头单位, 主要责任单位,
 # 协同责任单位, 协办部门, 责任主体, 配合; and the leader's (责任县领导) whose name is a person's, not a unit's.
@@ -80,6 +80,8 @@ VERB_SENTENCE = re.compile(rf"(?:^|(?<=[。;；\n]))\s*由?(?![{re.escape(OPENER
 # open at the very end ("(市政府办公室、市").
 BARE_BRACKET = re.compile(rf"[{re.escape(OPENERS)}]({_IN_BRACKET}{{2,160}}?)"
                           rf"(?:[{re.escape(_CLOSERS)}](?=\s*(?:[。;；\n]|$))|\s*$)")
+# "【甲、乙】修缮水库…": units in brackets before the words, as a ledger writes them.
+OPENING_BRACKET = re.compile(rf"^\s*[{re.escape(OPENERS)}]({_IN_BRACKET}{{2,160}}?)[{re.escape(_CLOSERS)}]")
 SUFFIX_SHARED = re.compile(r"^各?[省市县区州旗]{1,2}$")
 SHARED_SUFFIX = re.compile(r"(?:人民政府|政府|党委和政府|党委|管委会)$")
 
@@ -172,7 +174,7 @@ def _verb_clauses(text: str) -> list[Clause]:
 def _bare_clauses(text: str) -> list[Clause]:
     """Brackets of units alone ending a sentence, the first unit a public body's name."""
     found = []
-    for match in BARE_BRACKET.finditer(text):
+    for match in [*OPENING_BRACKET.finditer(text), *BARE_BRACKET.finditer(text)]:
         is_unclosed = match.group(0)[-1] not in _CLOSERS
         content = _cut_fragment(match.group(1).strip()) if is_unclosed else match.group(1).strip()
         if content and match.start() and text[match.start() - 1] == content[-1]:
@@ -383,7 +385,19 @@ def split_units(text: str) -> list[str]:
         name = _TRAILING.sub("", _without_remark(_strip_unmatched_closer(raw.strip(" \t.。;；:："))))
         if name and not NOT_UNITS.search(name) and not NOT_A_NAME.search(name):
             names.append(name)
-    return distribute_prefix(distribute_suffix(names))
+    return distribute_prefix(distribute_suffix([part for name in names for part in _joined(name)]))
+
+
+_JOIN = re.compile(r"以及|和|及|与")
+
+
+def _joined(name: str) -> list[str]:
+    """"区教育局和区数据局" is two bodies; "县工业和信息化局", "各县党委和政府" are one."""
+    for match in _JOIN.finditer(name):
+        left, right = name[:match.start()], name[match.end():]
+        if left.endswith(RUN_SUFFIXES) and is_body_name(left) and right not in SUFFIXES and is_body_name(right):
+            return [left, *_joined(right)]
+    return [name]
 
 
 def _split_outside_brackets(text: str) -> list[str]:

@@ -35,7 +35,7 @@ BODY_SUFFIXES = ("局", "委", "办", "厅", "部", "署", "政府", "管委会"
 def is_body_name(name: str) -> bool:
     """A unit name that can only be a public body: a level's prefix (省市县区) or a body's ending."""
     plain = _QUALIFIER.sub("", name.strip())
-    return is_unit_name(name) and (plain[0] in "省市县区州" and len(plain) >= 3 or plain.startswith(ROLE_START)
+    return is_unit_name(name) and (plain[0] in "省市县区州乡镇" and len(plain) >= 3 or plain.startswith(ROLE_START)
                                    or plain.endswith(BODY_SUFFIXES))
 
 
