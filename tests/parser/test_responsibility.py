@@ -199,3 +199,10 @@ def test_units_in_brackets_before_the_words_are_the_task_s():
 ])
 def test_and_joins_two_bodies_but_not_the_words_of_one_name(written, names):
     assert split_units(written) == names
+
+
+def test_a_list_of_duties_names_each_item_s_unit_first():
+    text = ("一、职责分工\n(一)县文旅局:负责景区提质,配合县交通局建设旅游公路。\n(二)县交通局负责旅游公路建设。\n"
+            "(三)各乡镇人民政府:做好辖区环境整治。\n(四)加强宣传引导,营造良好氛围。")
+    assert [(task.lead, task.co) for task in parse_plan(text).tasks] == [
+        ("县文旅局", []), ("县交通局", []), ("各乡镇人民政府", []), (None, [])]

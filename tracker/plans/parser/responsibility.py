@@ -82,6 +82,8 @@ BARE_BRACKET = re.compile(rf"[{re.escape(OPENERS)}]({_IN_BRACKET}{{2,160}}?)"
                           rf"(?:[{re.escape(_CLOSERS)}](?=\s*(?:[。;；\n]|$))|\s*$)")
 # "【甲、乙】修缮水库…": units in brackets before the words, as a ledger writes them.
 OPENING_BRACKET = re.compile(rf"^\s*[{re.escape(OPENERS)}]({_IN_BRACKET}{{2,160}}?)[{re.escape(_CLOSERS)}]")
+# After the units that open an item, what makes them its subject: "市公安局:负责…", "各区政府牵头…".
+SUBJECT_VERB = re.compile(r"\s*(?:[:：]|(?:要|应|须)?(?:牵头|负责|统筹|主抓))")
 SUFFIX_SHARED = re.compile(r"^各?[省市县区州旗]{1,2}$")
 SHARED_SUFFIX = re.compile(r"(?:人民政府|政府|党委和政府|党委|管委会)$")
 
@@ -136,7 +138,16 @@ def _clauses(text: str) -> list[Clause]:
         if not any(start <= clause.start < end or clause.start <= start < clause.end for start, end in taken):
             clauses.append(clause)
             taken.append((clause.start, clause.end))
-    return sorted(clauses, key=lambda clause: clause.start)
+    return sorted(clauses, key=lambda clause: clause.start) or _subject_clause(text)
+
+
+def _subject_clause(text: str) -> list[Clause]:
+    """A list of duties (职责分工) names no unit in a tag: each item opens with the unit whose duty it is."""
+    start = len(text) - len(text.lstrip())
+    spans = unit_run(text, start)
+    if spans and SUBJECT_VERB.match(text, spans[-1][1]):
+        return [Clause(text[start:spans[-1][1]], start, spans[-1][1], form="bare")]
+    return []
 
 
 def _labelled_clauses(text: str) -> list[Clause]:
