@@ -206,3 +206,8 @@ def test_a_list_of_duties_names_each_item_s_unit_first():
             "(三)各乡镇人民政府:做好辖区环境整治。\n(四)加强宣传引导,营造良好氛围。")
     assert [(task.lead, task.co) for task in parse_plan(text).tasks] == [
         ("县文旅局", []), ("县交通局", []), ("各乡镇人民政府", []), (None, [])]
+
+
+def test_a_child_item_cut_at_a_comma_starts_with_its_words():
+    children = parse_plan("(二)盘活园区。开展亩产评价(县工信局负责),推进低效用地再开发(县自然资源局负责)。").tasks[1:]
+    assert [child.text for child in children] == ["盘活园区。开展亩产评价(县工信局负责)", "推进低效用地再开发(县自然资源局负责)。"]

@@ -293,7 +293,7 @@ def tagged_sentences(text: str, first_leads: bool = False) -> list[tuple[str, st
     if rest.strip():
         run, words, responsibility = runs[-1]
         runs[-1] = (run + rest, words, responsibility)
-    return [(run.strip(), _title(words), responsibility) for run, words, responsibility in runs]
+    return [(run.strip().lstrip(",，、;；").strip(), _title(words), responsibility) for run, words, responsibility in runs]
 
 
 def _title(words: str) -> str:
