@@ -315,3 +315,11 @@ def test_a_plan_that_yields_no_task_says_what_was_read():
     assert parsed.tasks == []
     assert parsed.reading["paragraphs"] == 2 and parsed.reading["numbering"] == []
     assert any(w.code == "no_tasks" and "2 段" in w.message for w in parsed.warnings)
+
+
+def test_a_numbered_task_with_its_tag_above_sub_measures_keeps_them_as_its_items():
+    parsed = parse_plan("一、产业\n1.壮大建材产业。(责任单位:县工信局)\n2.发展物流。(责任单位:县商务局、县交通局)\n"
+                        "(1)建设物流园。\n(2)培育物流企业5家。")
+    assert [(t.number, t.parent, t.lead, t.co) for t in parsed.tasks] == [
+        ("1", None, "县工信局", []), ("2", None, "县商务局", ["县交通局"]),
+        ("(1)", "2", "县商务局", ["县交通局"]), ("(2)", "2", "县商务局", ["县交通局"])]

@@ -140,8 +140,8 @@ def _is_task(node: Node, responsibility: Responsibility, says_what_to_do: bool) 
     """
     if is_task(node):
         return True
-    return (says_what_to_do and bool(node.children) and not node.is_preamble and node.style not in SECTION_STYLES | SUB_MEASURE_STYLES
-            and not responsibility.is_empty and all(child.style in SUB_MEASURE_STYLES for child in node.children))
+    return (says_what_to_do and bool(node.children) and not node.is_preamble and node.style not in SECTION_STYLES
+            and not responsibility.is_empty and all(child.style in SUB_MEASURE_STYLES - {node.style} for child in node.children))
 
 
 def _has_body(node: Node) -> bool:
