@@ -133,3 +133,18 @@ def test_joined_paragraphs_keep_their_original_aligned():
     assert joined.original_span(7, 11) == "智慧財產權"
     assert joined.without_prefix(7).original == "智慧財產權保護"
     assert Paragraph.plain("abc").original_span(1, 2) == "b"
+
+
+def test_a_task_table_copied_with_tabs_keeps_its_cells():
+    text = "序号\t工作任务\t牵头单位\t配合单位\n1\t改造县医院病区\t县卫健局\t县发改局、县住建局\n2\t修缮城区道路\t县住建局\t县城管局\n"
+    tasks = parse_plan(text).tasks
+    assert [(t.text, t.lead, t.co) for t in tasks] == [
+        ("改造县医院病区", "县卫健局", ["县发改局", "县住建局"]), ("修缮城区道路", "县住建局", ["县城管局"])]
+
+
+def test_a_task_table_copied_with_spaces_keeps_its_cells_where_a_header_counts_them():
+    text = ("序号 工作任务 牵头单位 配合单位\n1 改造县医院病区 县卫健局 县发改局、县住建局\n2 修缮城区道路 县住建局 县城管局\n"
+            "注 以上任务年底前完成。")
+    tasks = parse_plan(text).tasks
+    assert [(t.text, t.lead, t.co) for t in tasks] == [
+        ("改造县医院病区", "县卫健局", ["县发改局", "县住建局"]), ("修缮城区道路", "县住建局", ["县城管局"])]

@@ -13,7 +13,9 @@ from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from tracker.plans.parser.formats.blocks import row_line
 from tracker.plans.parser.model import ParseWarning
+from tracker.plans.parser.task_tables import is_header
 
 CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 CJK_CHAR = re.compile(f"[{CJK}]")
@@ -117,10 +119,10 @@ class Normalised:
 
 def normalise(text: str) -> Normalised:
     warnings: list[ParseWarning] = []
-    text = drop_pinyin(clean_characters(text))
+    text = drop_pinyin(clean_characters(tab_rows(text)))
     is_traditional = looks_traditional(text)
     head, text = split_archive_header(text)
-    lines = [close_word_gaps(line.strip()) for raw in text.split("\n") for line in split_dumped_line(strip_site_chrome(raw))]
+    lines = [close_word_gaps(line.strip()) for raw in spaced_rows(text.split("\n")) for line in split_dumped_line(strip_site_chrome(raw))]
     lines, repaired = repair_dates(lines)
     lines = [piece for line in lines for piece in split_signature(line)]
     if repaired:
@@ -139,6 +141,35 @@ def normalise(text: str) -> Normalised:
     if is_traditional:
         warnings.append(ParseWarning("converted", "原文为繁体字,已转换为简体字显示,原文已保留。"))
     return Normalised(paragraphs, all_lines, is_traditional, is_truncated, warnings)
+
+
+# Cells a line must hold to be a row of a table copied with its tabs.
+TAB_ROW_CELLS = 3
+
+
+def tab_rows(text: str) -> str:
+    """Cells copied from a spreadsheet or a Word table stand between tabs: such a line is a table row,
+    its cells kept apart as a table's reader keeps them, not run together by the spaces tabs become."""
+    lines = []
+    for line in text.split("\n"):
+        cells = line.strip("\t\r ").split("\t")
+        lines.append(row_line([cell.strip() for cell in cells]) if sum(1 for cell in cells if cell.strip()) >= TAB_ROW_CELLS else line)
+    return "\n".join(lines)
+
+
+def spaced_rows(lines: list[str]) -> list[str]:
+    """A task table copied as text with spaces between its cells: a header of labels ("序号 工作任务
+    牵头单位 …"), then the rows that have as many cells. They become table rows as `tab_rows` makes
+    them, before the spaces inside words are closed and the cells would run together."""
+    result, width = [], 0
+    for line in lines:
+        chunks = [] if "|" in line else line.split()
+        if width and len(chunks) == width:
+            result.append(row_line(chunks))
+            continue
+        width = len(chunks) if len(chunks) >= TAB_ROW_CELLS and is_header(chunks) else 0
+        result.append(row_line(chunks) if width else line)
+    return result
 
 
 # An archiver's copy of a web page: "标题: …", "原文链接: …" lines, then a rule before the page's text.

@@ -115,6 +115,11 @@ def _role(label: str) -> str | None:
     return next((role for role, pattern in ROLES if pattern.search(label)), None)
 
 
+def is_header(texts: list[str]) -> bool:
+    """Short labels that name a task column and a unit column: a task table's header row."""
+    return all(len(text) <= LABEL_LIMIT and not _NOT_LABEL.match(text) for text in texts) and _columns(texts) is not None
+
+
 def _columns(header: list[str]) -> dict[str, list[int]] | None:
     columns: dict[str, list[int]] = {}
     for position, label in enumerate(header):

@@ -106,11 +106,11 @@ def _table_lines(rows: list[list[str]]) -> list[str]:
     table's title, a note under it) is a paragraph of its own."""
     full = [index for index, row in enumerate(rows) if sum(1 for cell in row if cell) > 1]
     first, last = (full[0], full[-1]) if full else (len(rows), -1)
-    return [_row_line(row) if first <= index <= last else " ".join(cell for cell in row if cell)
+    return [row_line(row) if first <= index <= last else " ".join(cell for cell in row if cell)
             for index, row in enumerate(rows)]
 
 
-def _row_line(row: list[str]) -> str:
+def row_line(row: list[str]) -> str:
     # A pipe inside a cell would shift every later column; its full-width twin keeps the meaning.
     return " | ".join(cell.replace("|", "｜") for cell in row) + " |"
 
