@@ -19,7 +19,7 @@ from tracker.plans.parser.model import Target
 MULTIPLIERS = {"万亿": 10**12, "千亿": 10**11, "百亿": 10**10, "十亿": 10**9, "千万": 10**7, "百万": 10**6,
                "十万": 10**5, "亿": 10**8, "万": 10**4, "千": 10**3}
 UNITS = (
-    r"[件个项篇家台]/(?:万|亿|百|千)?(?:人|元|户)|元/(?:人|户|月|年|平方米|吨)|个百分点|个工作日|工作日|平方公里|平方米|立方米"
+    r"[件个项篇家台]/(?:万|亿|百|千)?(?:人|元|户)|元/(?:人|户|月|年|平方米|吨)|(?:微克|毫克)/(?:立方米|升)|吨标准煤(?:/万元)?|千克|公斤|个百分点|个工作日|工作日|平方公里|平方米|立方米"
     r"|千瓦时|人次|人年|家次|项次|户次|场次|小时|分钟|公里|千米|千瓦|兆瓦|吉瓦|公顷|美元"
     r"|[元%‰吨亩个项家户件名人场支所座台套篇条种类次批处栋倍位部本期届轮天辆架株只间张份门款根米例棵]"
 )
@@ -56,6 +56,8 @@ NOT_COMMITTED = re.compile(r"已|已经|现有|共有|目前|围绕|聚焦|涉�
 SCOPE_WORDS = re.compile(
     r".*(?:力争|争取|确保|实现|累计|当年|每年|全年|全市|全省|全区|全县|其中|努力|(?:到|至)?(?:19|20)\d\d年(?:\d{1,2}月)?(?:底|末)?(?:前|之前|以前)?(?:(?:完成|实现)(?!率))?|[,，;；])"
 )
+# Scope words after the name, nothing after them: "5G基站累计(达到2万个)".
+TRAILING_SCOPE = re.compile(r"(?:力争|争取|确保|实现|累计|当年|全年|努力)+$")
 NUMBER_FIRST_CUT = re.compile(r"(?<=..)(?:到|向|参与|申报|用于)")
 CONNECTOR = re.compile(r"^(?:以及|及|和|与|、|,|，)+|(?:以及|及|和|与|、|,|，)+$")
 NAME_LIST = re.compile(r"、|和|及|与")
@@ -202,7 +204,7 @@ def _name_first(before: str) -> tuple[list[str], str | None]:
     if scope:
         # "高新技术企业数量2025年(达到…)": the name stands before the year that scopes it.
         year_last = YEAR_AT_END.search(text[:scope.end()])
-        text = text[scope.end():] or (SCOPE_WORDS.sub("", text[:year_last.start()]) if year_last else "")
+        text = text[scope.end():] or (SCOPE_WORDS.sub("", text[:year_last.start()]) if year_last else TRAILING_SCOPE.sub("", text))
     text = CONNECTOR.sub("", text.strip()).strip()
     names = [name for name in NAME_LIST.split(text) if name] if spread else [text]
     return names, spread
