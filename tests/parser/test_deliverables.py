@@ -149,6 +149,9 @@ def dated(text: str) -> list[tuple]:
     ("排查病险水库,整改工作于2025年6月底前完成。", [(2025, False, "2025-06-30")]),
     ("到2027年,全面建成现代水网。", [(2027, False, None)]),
     ("每年开展一次汛前检查。", [(None, True, None)]),
+    ("2026年第三季度前完成清淤。", [(2026, False, "2026-09-30")]),
+    ("渠道衬砌于2026年上半年前完工。", [(2026, False, "2026-06-30")]),
+    ("2025年年底前完成验收。", [(2025, False, None)]),
 ])
 def test_deadlines_with_their_year_wherever_they_stand(text, found):
     assert dated(text) == found

@@ -19,7 +19,8 @@ YEAR_SCOPE = re.compile(
 )
 # A deadline standing anywhere in a clause: "…工作于2024年6月底前完成", "…在2025年12月31日前建成".
 DEADLINE = re.compile(
-    r"((?:19|20)\d\d)\s*年\s*(?:(\d{1,2})\s*月份?(?:\s*(\d{1,2})\s*日)?)?\s*(?P<part>底|末|中旬|上旬|下旬)?\s*(?:前|之前|以前)"
+    r"((?:19|20)\d\d)\s*年\s*(?:(\d{1,2})\s*月份?(?:\s*(\d{1,2})\s*日)?|(?P<period>第?[一二三四1-4]季度|上半年|下半年|年(?=底|末)))?"
+    r"\s*(?P<part>底|末|中旬|上旬|下旬)?\s*(?:前|之前|以前)"
 )
 # A year between a target's name and its value: "高新技术企业数量2025年达到100家", "市财政2025年统筹安排5000万元".
 YEAR_OF_VALUE = re.compile(r"((?:19|20)\d\d)\s*年(?:底|末)?\s*(?=分别|均|达到|达|突破|超过|不低于|不少于|控制在|实现|提高到|增长|下降"
@@ -59,16 +60,22 @@ def due_on(clause: str, year: int | None = None) -> date | None:
     match = DEADLINE.search(clause)
     if match and match.group(2):
         return _day(int(match.group(1)), int(match.group(2)), match.group(3), match.group("part"))
+    if match and match.group("period") and match.group("period") != "年":
+        return _period_end(int(match.group(1)), match.group("period"))
     yearless = YEARLESS.match(clause.strip())
     if yearless is None or year is None:
         return None
     if yearless.group("month"):
         return _day(year, int(yearless.group("month")), yearless.group("day"), yearless.group("part"))
-    relative = yearless.group("relative")
-    if relative == "上半年":
+    return _period_end(year, yearless.group("relative"))
+
+
+def _period_end(year: int, period: str) -> date:
+    """The last day of a part of the year: "上半年", "三季度", "第四季度"; of the year otherwise."""
+    if period == "上半年":
         return date(year, 6, 30)
-    quarter = re.search(r"[一二三四1-4]", relative)
-    if "季度" in relative and quarter:
+    quarter = re.search(r"[一二三四1-4]", period)
+    if "季度" in period and quarter:
         return _day(year, QUARTERS[quarter.group(0)], None, None)
     return date(year, 12, 31)
 
