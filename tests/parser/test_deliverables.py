@@ -293,3 +293,8 @@ def test_a_table_row_s_deadline_dates_what_its_text_commits_to():
 ])
 def test_a_deadline_before_the_name_is_not_part_of_it(text, expected):
     assert found(text) == expected
+
+
+def test_a_heading_on_its_own_line_states_its_item_s_target():
+    task = parse_plan("一、主要预期目标\n(一)城镇新增就业3000人以上\n责任单位:县人社局\n(二)其他。(县财政局)").tasks[0]
+    assert [(t.name, t.value, t.unit, t.bound) for d in task.deliverables for t in d.targets] == [("城镇新增就业", 3000, "人", "min")]

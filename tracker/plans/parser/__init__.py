@@ -221,6 +221,9 @@ def _task(node: Node, normalised: Normalised, responsibility: Responsibility, ca
     year_lines = _part_texts(node, normalised, "year")
     task = _new_task(node.number, node.path, node.title, text, _text(node, normalised, TASK_TEXT, original=True) or text,
                      responsibility, carried, year_lines)
+    if node.title not in text:
+        # A heading on its own line states what its item commits to: "(一)地区生产总值增长7%以上".
+        task.deliverables = task_deliverables(node.title, []) + task.deliverables
     task.deliverables = dated_by_cells(task.deliverables, task_deliverables("", [], _part_texts(node, normalised, "deadline")))
     for part in node.parts:
         if part.kind.startswith(YEAR_COLUMN):
