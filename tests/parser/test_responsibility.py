@@ -211,3 +211,10 @@ def test_a_list_of_duties_names_each_item_s_unit_first():
 def test_a_child_item_cut_at_a_comma_starts_with_its_words():
     children = parse_plan("(二)盘活园区。开展亩产评价(县工信局负责),推进低效用地再开发(县自然资源局负责)。").tasks[1:]
     assert [child.text for child in children] == ["盘活园区。开展亩产评价(县工信局负责)", "推进低效用地再开发(县自然资源局负责)。"]
+
+
+def test_an_item_s_heading_line_heads_its_tagged_sentences_without_joining_the_first():
+    text = "(四)改造老旧管网。\n更换供水管道20公里。(县水务局负责)\n改造燃气管道15公里。(县住建局负责)"
+    children = parse_plan(text).tasks[1:]
+    assert [(child.text, child.lead) for child in children] == [
+        ("更换供水管道20公里。(县水务局负责)", "县水务局"), ("改造燃气管道15公里。(县住建局负责)", "县住建局")]

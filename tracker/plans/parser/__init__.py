@@ -260,7 +260,10 @@ def _new_task(number: str, path: list[str], title: str, text: str, text_original
 def _sentence_items(task: Task, first_leads: bool, carried: list[str]) -> list[Task]:
     """Sentences of one item that carry tags of their own are its child items, numbered 1, 2… under it."""
     items = []
-    for index, (run, title, responsibility) in enumerate(tagged_sentences(task.text, first_leads), 1):
+    heading, line_break, rest = task.text.partition("\n")
+    # The item's heading on a line of its own heads them all; the first child starts below it.
+    body = rest if line_break and heading.startswith(task.title) and parse_responsibility(heading).is_empty else task.text
+    for index, (run, title, responsibility) in enumerate(tagged_sentences(body, first_leads), 1):
         item = _new_task(f"{task.number}-{index}", task.path + [str(index)], title, run, run, responsibility, carried, [])
         item.parent = task.number
         _judge(item, responsibility, run, "own")
