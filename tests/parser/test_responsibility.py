@@ -218,3 +218,13 @@ def test_an_item_s_heading_line_heads_its_tagged_sentences_without_joining_the_f
     children = parse_plan(text).tasks[1:]
     assert [(child.text, child.lead) for child in children] == [
         ("更换供水管道20公里。(县水务局负责)", "县水务局"), ("改造燃气管道15公里。(县住建局负责)", "县住建局")]
+
+
+@pytest.mark.parametrize("tag, lead, co", [
+    ("(县统计局、县发改局*、县财政局)", "县发改局", ["县统计局", "县财政局"]),
+    ("(责任单位:县统计局、县发改局★)", "县发改局", ["县统计局"]),
+    ("(县发改局为牵头单位,县财政局、县统计局为配合单位)", "县发改局", ["县财政局", "县统计局"]),
+])
+def test_a_star_marks_the_lead_and_for_makes_a_verb_a_role(tag, lead, co):
+    task = parse_plan(f"1.编制项目储备库。{tag}\n2.其他。(县水利局)").tasks[0]
+    assert (task.lead, task.co) == (lead, co)

@@ -32,8 +32,8 @@ _LABEL_END = r"\s*(?:[:：]|(?<=单位|部门)为)"
 CLAUSE_OPEN = re.compile(rf"[{re.escape(OPENERS)}]\s*(?:{_LABEL}){_LABEL_END}")
 BARE_CLAUSE = re.compile(rf"(?:^|(?<=[。;；\n]))\s*(?:{_LABEL}){_LABEL_END}")
 BRACKETED_LABEL = re.compile(rf"【\s*({_LABEL})\s*】")
-# "县水利局(牵头)" in a list: the unit so marked leads, wherever it stands.
-LEAD_MARK = re.compile(r"\s*[(（](?:牵头|牵头单位|主责|主办)[)）]$")
+# What marks the lead in a list: "市发改委(牵头)", "市发改委*", "市发改委★".
+LEAD_MARK = re.compile(r"\s*(?:[(（](?:牵头|牵头单位|主责|主办)[)）]|[*＊★☆])$")
 # A label is known by its colon; a PDF copy may have dropped the space before it ("市科技局配合:").
 # A deadline's label ends the list before it as a unit label does ("配合单位:乙 完成时限:年底").
 LABELLED = re.compile(rf"[;；,，。\s]*({_LABEL}|{DEADLINE_LABEL}){_LABEL_END}\s*")
@@ -64,8 +64,9 @@ REMARK = re.compile(rf"[(（][^()（）]*(?:{NOT_UNITS.pattern}|{FIRST_LEADS.pat
 # What shares a clause with the units without being one: deadlines, scores, other labels.
 NOT_A_NAME = re.compile(r"[:：]|(?:19|20)\d\d|\d+\s*(?:月|日|分|年)|时限|时间|分值|前完成|底前|年底|年内|长期|持续推进")
 # Verb forms: which verb makes a unit lead and which co-responsible.
-LEAD_VERB = re.compile(r"(?:共同|联合)?(?:牵头|主办)(?:负责|落实|推进|实施|抓总)?")
-CO_VERB = re.compile(r"(?:配合|参与|协助|协同|协办|支持)(?:实施|落实|推进)?")
+# "为" makes the verb a role: "县发改局为牵头单位,县财政局为配合单位".
+LEAD_VERB = re.compile(r"(?:为|是)?(?:共同|联合)?(?:牵头|主办)(?:负责|落实|推进|实施|抓总|单位|部门)?")
+CO_VERB = re.compile(r"(?:为|是)?(?:配合|参与|协助|协同|协办|支持)(?:实施|落实|推进|单位|部门)?")
 SHARED_VERB = re.compile(r"(?:按|按照|根据)?(?:各自)?(?:职责分工|职能分工|职责)?(?:分别|共同)?(?:负责|落实|承担)")
 WITH_VERB = re.compile(r"会同")
 _CLOSERS = ")）】]〕］"
@@ -190,7 +191,7 @@ def _bare_clauses(text: str) -> list[Clause]:
         content = _cut_fragment(match.group(1).strip()) if is_unclosed else match.group(1).strip()
         if content and match.start() and text[match.start() - 1] == content[-1]:
             continue  # another name of the name before it: "合肥先进计算中心(超级计算中心)"
-        names = [name for group in _groups(content) for name in split_units(group)]
+        names = [LEAD_MARK.sub("", name) for group in _groups(content) for name in split_units(group)]
         if all(name in SUFFIXES for name in names):
             continue  # kinds of body qualifying the word before: "覆盖全部乡镇(街道)", "各县(市、区)"
         if is_body_name(names[0]) and all(map(is_unit_name, names)):
