@@ -108,7 +108,8 @@ def test_contacts_are_not_a_task():
 
 
 @pytest.mark.parametrize("title", ["总体要求", "总体要求与建设目标", "指导思想", "基本原则", "发展目标", "《行动方案》制定背景和依据",
-                                   "《行动方案》制定意义和总体考虑", "研判和起草过程", "发展成就", "发展环境", "2035年远景目标"])
+                                   "《行动方案》制定意义和总体考虑", "研判和起草过程", "发展成就", "发展环境", "2035年远景目标",
+                                   "总则", "附则"])
 def test_preamble_titles(title):
     assert is_preamble_title(title)
 

@@ -66,7 +66,7 @@ ACTION_WORDS = frozenset("""
 """.split())
 LONG_ACTION_WORDS = ("高水平", "高标准", "高质量", "进一步", "全方位", "多渠道")
 
-PREAMBLE_ENDING = re.compile(r"(?:要求|目标|思路|原则|思想|成就|环境|形势|基础|背景|意义|依据|考虑|过程|现状|定位|概况|回顾|说明)$")
+PREAMBLE_ENDING = re.compile(r"(?:要求|目标|思路|原则|思想|成就|环境|形势|基础|背景|意义|依据|考虑|过程|现状|定位|概况|回顾|说明|总则|附则)$")
 NOT_PREAMBLE = re.compile(r"任务|措施|行动|工程|举措")
 NOT_TASK = re.compile(r"联系方式|联系电话|联系人|附件|附表|名词解释|编制说明|^[(（]?略[)）]?$")
 YEAR_LINE = re.compile(r"^(?:到|至|截至)?(?:19|20)\d\d\s*年(?!\s*\d{1,2}\s*月)")
