@@ -233,6 +233,7 @@ def test_safeguards_without_a_tag_are_not_tasks_with_a_tag_they_are():
     assert tasks("五、保障措施\n(一)加强领导。各单位要高度重视。\n(二)强化督查。定期通报。") == []
     assert tasks("五、保障措施\n(一)加强领导。建立联席会议制度。(县政府办公室牵头)") == [("(一)", "县政府办公室", [])]
     assert tasks("四、抓好组织实施\n各乡镇要高度重视,确保落地见效。") == []
+    assert tasks("三、实施步骤\n(一)动员阶段(2026年3月底前)。制定方案。\n(二)整治阶段(2026年4月—10月)。全面整治。") == []
 
 
 def test_a_tag_after_the_last_sub_measure_is_its_task_s():

@@ -103,7 +103,7 @@ def _read_nodes(plan: ParsedPlan, outline: Outline, normalised: Normalised) -> t
     own = {id(node): parse_responsibility(texts[id(node)] + node.units_text, first_leads) for node in nodes}
     lifted = _lift_closing_tags(nodes, own, texts)
     _unmark_tagged_goals(nodes, own)
-    _mark_untagged_safeguards(nodes, own)
+    _mark_untagged_general_parts(nodes, own)
     _mark_text_a_table_breaks_down(nodes, own)
     carried: list[str] = []
     task_nodes: dict[int, Task] = {}
@@ -178,14 +178,16 @@ def _unmark_tagged_goals(nodes: list[Node], own: dict[int, Responsibility]) -> N
                 below.is_preamble = False
 
 
-# Opened by a verb or not: "保障措施", "抓好组织实施".
-SAFEGUARDS = re.compile(r"^(?:抓好|做好|加强|强化|切实)?(?:保障措施|组织实施|组织保障|工作要求|实施保障|保障机制|工作保障|有关要求)")
+# Parts that ask everybody for care or set out the stages of the work, opened by a verb or not:
+# "保障措施", "抓好组织实施", "实施步骤".
+GENERAL_PARTS = re.compile(r"^(?:抓好|做好|加强|强化|切实)?(?:保障措施|组织实施|组织保障|工作要求|实施保障|保障机制|工作保障|有关要求"
+                           r"|实施步骤|工作步骤|方法步骤|步骤安排|推进步骤|进度安排|时间安排)")
 
 
-def _mark_untagged_safeguards(nodes: list[Node], own: dict[int, Responsibility]) -> None:
-    """保障措施 that name no unit anywhere ask everybody for care; they are not tasks to assign."""
+def _mark_untagged_general_parts(nodes: list[Node], own: dict[int, Responsibility]) -> None:
+    """保障措施 and 实施步骤 that name no unit anywhere are no tasks to assign."""
     for node in nodes:
-        if SAFEGUARDS.match(node.title) and all(own[id(below)].is_empty for below in node.walk()):
+        if GENERAL_PARTS.match(node.title) and all(own[id(below)].is_empty for below in node.walk()):
             for below in node.walk():
                 below.is_preamble = True
 
