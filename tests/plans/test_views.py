@@ -153,7 +153,8 @@ def test_bad_dates_in_settings_get_a_message(office_client, draft):
 def test_office_assigns_the_lead_of_an_unassigned_task(office_client, db, draft, directory):
     office_client.post_form(f"/plans/{draft.id}/publish", {"version": _version(db, draft)})
     task = db.session.scalar(sa.select(Task).where(Task.number == "3"))
-    office_client.post_form(f"/plans/{draft.id}/tasks/{task.id}/lead", {"department_id": directory["science"].id})
+    office_client.post_form(f"/plans/{draft.id}/tasks/{task.id}/lead", {"department_id": directory["science"].id,
+                                                                       "version": task.version})
     db.session.expire_all()
     assert db.session.get(Task, task.id).lead_department == directory["science"]
 
