@@ -14,6 +14,7 @@ from flask_login import current_user, login_required
 from markupsafe import Markup
 
 from tracker.core.clock import local_today
+from tracker.dashboards.leader import leader_panels
 from tracker.extensions import db
 from tracker.plans.models import Plan, PlanStatus
 from tracker.reports import charts, figures
@@ -125,7 +126,7 @@ def leader():
     f = _figures(period)
     reports = [r for r in archive_list(limit=30) if r.kind == ReportKind.SUPERVISION][:8]
     return render_template("dashboards/leader.html", f=f, s=f.summary, period=period, plans=plan_rows(period),
-                           charts=_charts(f), reports=reports, title=_("领导驾驶舱"))
+                           charts=_charts(f), reports=reports, title=_("领导驾驶舱"), panels=leader_panels(period))
 
 
 def home_endpoint(user) -> str | None:

@@ -149,3 +149,35 @@ def target_bars(rows: list[tuple[str, float | None, float, str]], *, title: str 
         body.append(_text(label_width + span + 6, y + bar_height - 3,
                           f"{_number(reached)} / {_number(target)}{unit}({100 * share:.0f}%)"))
     return _svg(width, height, body, title or "量化目标完成情况")
+
+
+def trend_line(points: list[tuple[str, float | None]], *, label: str, none_label: str, width: int = 640,
+               height: int = 180) -> str:
+    """A percentage (0–100) month by month as a line with its values; a month with nothing due is a gap
+    marked `none_label`. `label` names the chart for screen readers."""
+    left, right, top, bottom = 34, 12, 14, 34
+    span_x, span_y = width - left - right, height - top - bottom
+    step = span_x / max(len(points) - 1, 1)
+    body = []
+    for percent in (0, 50, 100):
+        y = top + span_y * (1 - percent / 100)
+        body.append(f'<line x1="{left}" y1="{y:.1f}" x2="{width - right}" y2="{y:.1f}" stroke="{COLOURS["track"]}"/>')
+        body.append(_text(left - 4, y + 4, f"{percent}%", anchor="end", colour=COLOURS["muted"], size=9))
+    segment: list[str] = []
+    segments = [segment]
+    for index, (name, value) in enumerate(points):
+        x = left + index * step
+        body.append(_text(x, height - bottom + 16, name, anchor="middle", colour=COLOURS["muted"], size=9))
+        if value is None:
+            body.append(_text(x, top + span_y - 4, none_label, anchor="middle", colour=COLOURS["muted"], size=9))
+            segment = []
+            segments.append(segment)
+            continue
+        y = top + span_y * (1 - max(0.0, min(float(value), 100.0)) / 100)
+        segment.append(f"{x:.1f},{y:.1f}")
+        body.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3" fill="{COLOURS["bar"]}"/>')
+        body.append(_text(x, y - 6, f"{value:.0f}%", anchor="middle", size=9))
+    for part in segments:
+        if len(part) > 1:
+            body.insert(0, f'<polyline points="{" ".join(part)}" fill="none" stroke="{COLOURS["bar"]}" stroke-width="2"/>')
+    return _svg(width, height, body, label)
