@@ -56,12 +56,13 @@ def test_the_score_weighs_lateness_returns_targets_and_co_work(db, three):
     science, finance, education = three
     rows = {row.name: row for row in leader_figures.department_scores(MARCH, TODAY)}
     assert rows["市科技局"].score == 100
-    # on time 0/1 → 0; target 50 % → 15; no co work → 30; 6 days late → −3; one return → −2.
-    assert (rows["市财政局"].days_late, rows["市财政局"].returns, rows["市财政局"].score) == (6, 1, 40)
-    # nothing led → 40; no targets → 30; its one contribution missing → 0.
-    assert (rows["市教育局"].co_owed, rows["市教育局"].co_done, rows["市教育局"].score) == (1, 0, 70)
+    # on time 0/1 (weight 40) and target 50 % (weight 30), no co work: 100 × 15 / 70 = 21.4; 6 days late
+    # −3, one return −2.
+    assert (rows["市财政局"].days_late, rows["市财政局"].returns, rows["市财政局"].score) == (6, 1, 16.4)
+    # Only its co work counts, and its one contribution is missing.
+    assert (rows["市教育局"].co_owed, rows["市教育局"].co_done, rows["市教育局"].score) == (1, 0, 0)
     assert [(row.rank, row.name) for row in leader_figures.department_scores(MARCH, TODAY)] == [
-        (1, "市科技局"), (2, "市教育局"), (3, "市财政局")]
+        (1, "市科技局"), (2, "市财政局"), (3, "市教育局")]
     only = leader_figures.department_scores(MARCH, TODAY, {finance.id})
     assert [row.name for row in only] == ["市财政局"]
 

@@ -155,7 +155,7 @@ def trend_line(points: list[tuple[str, float | None]], *, label: str, none_label
                height: int = 180) -> str:
     """A percentage (0–100) month by month as a line with its values; a month with nothing due is a gap
     marked `none_label`. `label` names the chart for screen readers."""
-    left, right, top, bottom = 34, 12, 14, 34
+    left, right, top, bottom = 34, 30, 14, 34
     span_x, span_y = width - left - right, height - top - bottom
     step = span_x / max(len(points) - 1, 1)
     body = []

@@ -43,10 +43,10 @@ MOST_FOR_RETURNS = 10
 TREND_MONTHS = 12
 
 SCORE_RULE = (
-    _l("按时报送 %(points)s 分:按时报送数 ÷ 应报数(本期无应报按满分)", points=ON_TIME_POINTS),
-    _l("目标完成 %(points)s 分:牵头事项各量化目标完成值 ÷ 目标值(超过按 100%%)的平均(无量化目标按满分)",
-       points=TARGET_POINTS),
-    _l("配合工作 %(points)s 分:作为配合单位已提交的配合材料 ÷ 应提交数(无配合任务按满分)", points=CO_WORK_POINTS),
+    _l("按时报送(权重 %(points)s):按时报送数 ÷ 应报数", points=ON_TIME_POINTS),
+    _l("目标完成(权重 %(points)s):牵头事项各量化目标完成值 ÷ 目标值(超过按 100%%)的平均", points=TARGET_POINTS),
+    _l("配合工作(权重 %(points)s):作为配合单位已提交的配合材料 ÷ 应提交数", points=CO_WORK_POINTS),
+    _l("得分 = 本期适用各项的加权平均 × 100(没有应报、量化目标或配合任务的项不计入),再减扣分;三项都没有的单位不排名"),
     _l("逾期扣分:逾期报送和未报送每逾期 1 天扣 %(points)s 分,最多扣 %(most)s 分", points=POINTS_PER_DAY_LATE,
        most=MOST_FOR_LATENESS),
     _l("退回扣分:每次被审核退回扣 %(points)s 分,最多扣 %(most)s 分", points=POINTS_PER_RETURN, most=MOST_FOR_RETURNS),
@@ -68,14 +68,19 @@ class DepartmentScore:
     rank: int | None = None
 
     @property
-    def score(self) -> float:
+    def score(self) -> float | None:
+        """Out of 100; None when nothing applies (no report due, no target, no contribution owed)."""
         c = self.counts
-        on_time = ON_TIME_POINTS * (c.on_time / c.due if c.due else 1)
-        targets = TARGET_POINTS * (self.target_share if self.target_share is not None else 1)
-        co_work = CO_WORK_POINTS * (self.co_done / self.co_owed if self.co_owed else 1)
+        parts = [(weight, share) for weight, share in (
+            (ON_TIME_POINTS, c.on_time / c.due if c.due else None),
+            (TARGET_POINTS, self.target_share),
+            (CO_WORK_POINTS, self.co_done / self.co_owed if self.co_owed else None)) if share is not None]
+        if not parts:
+            return None
+        weighted = 100 * sum(weight * share for weight, share in parts) / sum(weight for weight, _share in parts)
         late = min(MOST_FOR_LATENESS, POINTS_PER_DAY_LATE * self.days_late)
         returns = min(MOST_FOR_RETURNS, POINTS_PER_RETURN * self.returns)
-        return round(max(0.0, on_time + targets + co_work - late - returns), 1)
+        return round(max(0.0, weighted - late - returns), 1)
 
 
 def _in_period(period: Period):
@@ -136,7 +141,7 @@ def _co_work(period: Period, today) -> dict[int, tuple[int, int]]:
 
 def department_scores(period: Period, today, department_ids=None) -> list[DepartmentScore]:
     """综合排名: every department leading an item or co-responsible for one (or those of `department_ids`),
-    best score first; equal scores share a rank."""
+    best score first; equal scores share a rank; those without a score last, unranked."""
     counts = figures.department_counts(period, today)
     lateness, shares, co_work = _lateness(period, today), _target_shares(period), _co_work(period, today)
     ids = {d for d, window in counts if d is not None and window == 1} | set(co_work)
@@ -150,9 +155,11 @@ def department_scores(period: Period, today, department_ids=None) -> list[Depart
                               *co_work.get(department_id, (0, 0)))
         if row.counts.items or row.counts.due or row.co_owed:
             rows.append(row)
-    rows.sort(key=lambda r: (-r.score, r.name))
+    rows.sort(key=lambda r: (r.score is None, -(r.score or 0), r.name))
     for position, row in enumerate(rows, 1):
-        row.rank = rows[position - 2].rank if position > 1 and rows[position - 2].score == row.score else position
+        if row.score is not None:
+            same = position > 1 and rows[position - 2].score == row.score
+            row.rank = rows[position - 2].rank if same else position
     return rows
 
 
