@@ -17,6 +17,8 @@ from tracker.core.clock import to_local
 from tracker.core.database import MAX_ID
 from tracker.core.errors import error_messages
 from tracker.core.workdays import due_label, holiday_name
+from tracker.i18n import format_day
+from tracker.tasks.lights import reason_text
 from tracker.tasks.permissions import Action, can
 
 CONTENT_SECURITY_POLICY = "; ".join(
@@ -67,7 +69,8 @@ def install_web_hooks(app: Flask) -> None:
     app.register_error_handler(CSRFError, render_csrf_error)
     app.register_error_handler(StaleDataError, render_stale_write)
     app.add_template_filter(format_local_datetime, "localtime")
-    app.add_template_filter(format_date, "localdate")
+    app.add_template_filter(format_day, "localdate")
+    app.add_template_filter(reason_text, "light_reason")  # a stored light reason in the reader's language
     app.add_template_filter(holiday_filter, "holiday")
     app.add_template_filter(due_label, "duedate")  # "2025-10-01(国庆节)" on a holiday, the plain date otherwise
     app.context_processor(page_globals)
@@ -148,10 +151,6 @@ def render_stale_write(error: StaleDataError):
 
 def format_local_datetime(moment: datetime | None, pattern: str = "%Y-%m-%d %H:%M") -> str:
     return "" if moment is None else to_local(moment).strftime(pattern)
-
-
-def format_date(day: date | None) -> str:
-    return "" if day is None else day.isoformat()
 
 
 def holiday_filter(day: date | None) -> str:

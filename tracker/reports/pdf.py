@@ -7,7 +7,6 @@ no file elsewhere on the disk, nothing from the network.
 from __future__ import annotations
 
 import mimetypes
-from datetime import date
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -17,6 +16,7 @@ from jinja2 import FileSystemLoader
 from markupsafe import Markup
 
 from tracker.config import PROJECT_ROOT
+from tracker.i18n import format_day_long
 
 LAYOUT_FOLDER = PROJECT_ROOT / "reports"
 
@@ -64,17 +64,13 @@ def css_string(text) -> Markup:
     return Markup(f'"{escaped}"')
 
 
-def chinese_date(day: date) -> str:
-    return f"{day.year}年{day.month}月{day.day}日"
-
-
 def layout_environment():
     """The app's Jinja environment (filters, gettext, autoescape for .html) reading from reports/."""
     app = current_app._get_current_object()
     environment = app.extensions.get("report_layouts")
     if environment is None:
         environment = app.jinja_env.overlay(loader=FileSystemLoader(str(LAYOUT_FOLDER)))
-        environment.filters.update(amount=amount, css_string=css_string, chinese_date=chinese_date, number=number,
+        environment.filters.update(amount=amount, css_string=css_string, long_date=format_day_long, number=number,
                                    percent=percent, signed=signed)
         app.extensions["report_layouts"] = environment
     return environment
