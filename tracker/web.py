@@ -18,6 +18,7 @@ from tracker.core.database import MAX_ID
 from tracker.core.errors import error_messages
 from tracker.core.workdays import due_label, holiday_name
 from tracker.i18n import format_day
+from tracker.text import amount
 from tracker.tasks.lights import reason_text
 from tracker.tasks.permissions import Action, can
 
@@ -70,7 +71,8 @@ def install_web_hooks(app: Flask) -> None:
     app.register_error_handler(StaleDataError, render_stale_write)
     app.add_template_filter(format_local_datetime, "localtime")
     app.add_template_filter(format_day, "localdate")
-    app.add_template_filter(reason_text, "light_reason")  # a stored light reason in the reader's language
+    app.add_template_filter(reason_text, "light_reason")
+    app.add_template_filter(amount, "amount")  # 300亿元, not 30000000000元  # a stored light reason in the reader's language
     app.add_template_filter(holiday_filter, "holiday")
     app.add_template_filter(due_label, "duedate")  # "2025-10-01(国庆节)" on a holiday, the plain date otherwise
     app.context_processor(page_globals)

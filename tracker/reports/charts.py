@@ -185,5 +185,6 @@ def trend_line(points: list[tuple[str, float | None]], *, label: str, none_label
         body.append(_text(x, y - 6, f"{value:.0f}%", anchor="middle", size=9))
     for part in segments:
         if len(part) > 1:
-            body.insert(0, f'<polyline points="{" ".join(part)}" fill="none" stroke="{COLOURS["bar"]}" stroke-width="2"/>')
+            body.insert(0, f'<polyline points="{" ".join(part)}" fill="none" stroke="{COLOURS["bar"]}" '
+                           'stroke-width="2"/>')
     return _svg(width, height, body, label)

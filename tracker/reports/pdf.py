@@ -17,6 +17,7 @@ from markupsafe import Markup
 
 from tracker.config import PROJECT_ROOT
 from tracker.i18n import format_day_long
+from tracker.text import amount, number
 
 LAYOUT_FOLDER = PROJECT_ROOT / "reports"
 
@@ -93,26 +94,6 @@ def html_to_pdf(html: str) -> bytes:
     from weasyprint import HTML
 
     return HTML(string=html, base_url=LAYOUT_FOLDER.as_uri() + "/", url_fetcher=make_fetcher()).write_pdf()
-
-
-def number(value) -> str:
-    """1,010 or 84.2; a dash for no value."""
-    if value is None:
-        return "—"
-    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"
-
-
-def amount(value, unit: str = "") -> str:
-    """A target's value with its unit, large ones in 万 or 亿 as Chinese documents write them
-    (228.2亿元, not 22,822,863,194元, which no table column holds); a dash for no value."""
-    if value is None:
-        return "—"
-    if not unit.startswith(("万", "亿")):
-        for size, word in ((1e8, "亿"), (1e6, "万")):
-            if abs(value) >= size:
-                scaled = round(value / size, 1)
-                return f"{scaled:,.0f}{word}{unit}" if float(scaled).is_integer() else f"{scaled:,.1f}{word}{unit}"
-    return number(value) + unit
 
 
 def percent(value) -> str:

@@ -90,8 +90,9 @@ def _valid(form):
 def index():
     filters = forms.parse_overview_filters(request.args)
     query_args = {key: request.args[key] for key in forms.FILTER_KEYS if request.args.get(key)}
+    # The day is in the key: the period filter offers the periods around today.
     key = ("overview", queries.visibility_key(current_user), astuple(filters), tuple(query_args.items()),
-           str(get_locale()))
+           str(get_locale()), local_today())
     return render_template("tasks/index.html", body=cache.cached(key, lambda: _overview_body(filters, query_args)))
 
 
@@ -99,7 +100,7 @@ def _overview_body(filters, query_args: dict) -> Markup:
     """The filters and the table: the same for every overseer with the same filters until the next write."""
     page = queries.overview(current_user, filters, current_app.config["PAGE_SIZE"])
     return Markup(render_template("tasks/_overview.html", page=page, filters=filters,
-                                  choices=queries.filter_choices(), status_filters=forms.STATUS_FILTERS,
+                                  choices=queries.filter_choices(local_today()), status_filters=forms.STATUS_FILTERS,
                                   report_filters=forms.REPORT_FILTERS, query_args=query_args))
 
 
