@@ -35,6 +35,7 @@ bp = Blueprint("overview", __name__)
 LIST_LIMIT = 15
 CHART_DEPARTMENTS = 20
 CHART_TARGETS = 10
+NARROW_CHART_WIDTH, NARROW_LABEL_WIDTH = 320, 90
 
 
 @dataclass
@@ -98,6 +99,9 @@ def _charts(f: figures.SupervisionFigures) -> dict[str, Markup]:
     return {
         "lights": Markup(charts.lights_donut(s.red.value, s.yellow.value, s.green.value)),
         "departments": Markup(charts.percent_bars(ranked[:CHART_DEPARTMENTS], reference=s.on_time_rate.value)),
+        # Drawn again for a phone at its own size: the wide one scaled to 390 px has unreadable labels.
+        "departments_narrow": Markup(charts.percent_bars(ranked[:CHART_DEPARTMENTS], reference=s.on_time_rate.value,
+                                                         width=NARROW_CHART_WIDTH, label_width=NARROW_LABEL_WIDTH)),
         "targets": Markup(charts.target_bars(targets)) if targets else None,
     }
 

@@ -52,7 +52,9 @@ def percent_bars(rows: list[tuple[str, float | None]], *, title: str = "", width
     body = [_text(0, 14, title, weight="bold", size=12)] if title else []
     for index, (label, value) in enumerate(rows):
         y = top + index * (bar_height + gap)
-        body.append(_text(label_width - 8, y + bar_height - 4, _clip(label, 14), anchor="end"))
+        # A Chinese character is about 11 px wide: the label is cut to what its column holds.
+        body.append(_text(label_width - 8, y + bar_height - 4, _clip(label, min(14, (label_width - 8) // 11)),
+                          anchor="end"))
         body.append(f'<rect x="{label_width}" y="{y}" width="{span}" height="{bar_height}" fill="{COLOURS["track"]}"/>')
         if value is None:
             body.append(_text(label_width + 4, y + bar_height - 4, _("无应报"), colour=COLOURS["muted"]))
