@@ -1,6 +1,7 @@
-"""Smaller stumbles of everyday use: the holiday page speaks to an administrator, not to a programmer; a
-to-do names the plan of its item; the period filter offers recent periods, not every one since 2018 (and
-a plan's review page writes 300亿元: tests/plans/test_views.py)."""
+"""Smaller stumbles of everyday use: the holiday page speaks to an administrator, not to a programmer; the
+admin finds a user by login, name or department; a to-do names the plan of its item; the period filter
+offers recent periods, not every one since 2018 (and a plan's review page writes 300亿元:
+tests/plans/test_views.py)."""
 from __future__ import annotations
 
 import re
@@ -50,3 +51,15 @@ def test_the_period_filter_offers_recent_periods_only(db, make, office_client):
     chosen = _text(office_client.get("/tasks/?period=2018-01"))
     assert '<option value="2018-01" selected>' in chosen
 
+
+
+def test_the_admin_finds_a_user_by_login_name_or_department(db, make, admin_client):
+    science, finance = make.department("市科技局"), make.department("市财政局")
+    make.liaison(science, "kjj_lly", name="王联络")
+    make.liaison(finance, "czj_lly", name="李联络")
+    found = _text(admin_client.get("/admin/users?q=科技"))
+    table = found.split('data-testid="users"')[1]
+    assert "kjj_lly" in table and "czj_lly" not in table and "找到 1 个" in found
+    assert "czj_lly" in _text(admin_client.get("/admin/users?q=李联络")).split('data-testid="users"')[1]
+    # The words are matched as typed: a % or _ is no wildcard.
+    assert "没有找到用户" in _text(admin_client.get("/admin/users?q=%25"))

@@ -68,8 +68,14 @@ def edit_department(department_id: int | None):
 
 @bp.get("/users")
 def users():
-    rows = db.session.scalars(sa.select(User).order_by(User.login)).all()
-    return render_template("admin/users.html", users=rows, role_labels=ROLE_LABELS)
+    """Every account, or those whose login, name or department holds the words searched for (查找)."""
+    query = (request.args.get("q") or "").strip()[:100]
+    select = sa.select(User).outerjoin(Department, Department.id == User.department_id).order_by(User.login)
+    for word in query.split():
+        select = select.where(sa.or_(*(column.icontains(word, autoescape=True)
+                                       for column in (User.login, User.name, Department.name))))
+    return render_template("admin/users.html", users=db.session.scalars(select).all(), role_labels=ROLE_LABELS,
+                           query=query)
 
 
 @bp.route("/users/new", methods=["GET", "POST"], defaults={"user_id": None})
