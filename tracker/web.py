@@ -17,6 +17,9 @@ from tracker.core.clock import to_local
 from tracker.core.database import MAX_ID
 from tracker.core.errors import error_messages
 from tracker.core.workdays import due_label, holiday_name
+from tracker.i18n import format_day
+from tracker.text import amount
+from tracker.tasks.lights import reason_text
 from tracker.tasks.permissions import Action, can
 
 CONTENT_SECURITY_POLICY = "; ".join(
@@ -67,7 +70,9 @@ def install_web_hooks(app: Flask) -> None:
     app.register_error_handler(CSRFError, render_csrf_error)
     app.register_error_handler(StaleDataError, render_stale_write)
     app.add_template_filter(format_local_datetime, "localtime")
-    app.add_template_filter(format_date, "localdate")
+    app.add_template_filter(format_day, "localdate")
+    app.add_template_filter(reason_text, "light_reason")
+    app.add_template_filter(amount, "amount")  # 300亿元, not 30000000000元  # a stored light reason in the reader's language
     app.add_template_filter(holiday_filter, "holiday")
     app.add_template_filter(due_label, "duedate")  # "2025-10-01(国庆节)" on a holiday, the plain date otherwise
     app.context_processor(page_globals)
@@ -150,10 +155,6 @@ def format_local_datetime(moment: datetime | None, pattern: str = "%Y-%m-%d %H:%
     return "" if moment is None else to_local(moment).strftime(pattern)
 
 
-def format_date(day: date | None) -> str:
-    return "" if day is None else day.isoformat()
-
-
 def holiday_filter(day: date | None) -> str:
     """`{{ period.due_on|holiday }}`: the holiday a date falls on ("国庆节"), or ""."""
     return (holiday_name(day) or "") if day else ""
@@ -165,7 +166,7 @@ def navigation() -> list[tuple[str, str, object]]:
     return [
         ("plans.index", _("方案"), Action.MANAGE_PLANS),
         ("tasks.index", _("事项"), None),
-        ("tasks.review_queue", _("待审核"), Action.REVIEW),
+        ("tasks.review_queue", _("待审核"), Action.VIEW_REVIEW_QUEUE),
         ("reports.index", _("督查通报"), Action.READ_REPORTS),
         ("reminders.policies", _("提醒规则"), Action.MANAGE_PLANS),
         ("admin.departments", _("单位"), Action.ADMINISTER),

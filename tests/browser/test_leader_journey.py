@@ -38,7 +38,7 @@ def test_leader_reads_the_dashboard_and_changes_nothing(page, small_demo, tmp_pa
     browser_login(page, "leader")
     expect(page.locator("h1")).to_contain_text("领导驾驶舱")
     expect(page.get_by_test_id("stat-red-value")).not_to_have_text("")
-    expect(page.locator("[data-testid=chart-departments] svg")).to_be_visible()
+    expect(page.locator("[data-testid=chart-departments] .chart-full svg")).to_be_visible()
     latest = page.get_by_test_id("archived-report")
     expect(latest).to_have_count(len(small_demo.archived))
     _only_reads(page)

@@ -7,6 +7,8 @@ import sqlalchemy as sa
 from tracker.audit.models import AuditEntry
 from tracker.plans import services
 from tracker.plans.models import Plan, PlanStatus, ReportingCycle
+from tracker.tasks import office as office_steps
+from tracker.tasks.errors import WorkflowError
 from tracker.tasks.models import AssignmentRole, Indicator, Milestone, ReportingPeriod, Target, Task
 from tests.plans.conftest import SAMPLE_TEXT
 
@@ -183,13 +185,13 @@ def test_settings_change_the_periods_of_a_published_plan(db, office, sample_pars
 def test_office_assigns_a_lead_to_an_unassigned_task(db, office, sample_parse, directory):
     plan = _draft(db, sample_parse, office)
     task = services.publish_plan(plan, by=office).unassigned[0]
-    services.assign_lead(task, directory["cities"][0], by=office)
+    office_steps.assign_lead(task, directory["cities"][0], by=office, expected_version=task.version)
     db.session.commit()
     assert task.lead_department.name == "南京市"
     roles = {a.department.name: a.role for a in task.assignments}
     assert roles["南京市"] == AssignmentRole.LEAD and roles["无锡市"] == AssignmentRole.CO
-    with pytest.raises(services.PlanRefused):
-        services.assign_lead(task, directory["group"], by=office)
+    with pytest.raises(WorkflowError, match="单位组不能作为牵头单位"):
+        office_steps.assign_lead(task, directory["group"], by=office, expected_version=task.version)
 
 
 def test_milestones_follow_a_date_the_office_set(db, office, sample_parse, directory):

@@ -7,6 +7,7 @@ from tracker.plans import services
 from tracker.plans.models import Plan, PlanStatus
 from tracker.tasks.models import ReportingPeriod, Task
 from tests.plans.conftest import SAMPLE_TEXT
+from tracker.text import amount
 
 
 @pytest.fixture
@@ -153,7 +154,8 @@ def test_bad_dates_in_settings_get_a_message(office_client, draft):
 def test_office_assigns_the_lead_of_an_unassigned_task(office_client, db, draft, directory):
     office_client.post_form(f"/plans/{draft.id}/publish", {"version": _version(db, draft)})
     task = db.session.scalar(sa.select(Task).where(Task.number == "3"))
-    office_client.post_form(f"/plans/{draft.id}/tasks/{task.id}/lead", {"department_id": directory["science"].id})
+    office_client.post_form(f"/plans/{draft.id}/tasks/{task.id}/lead", {"department_id": directory["science"].id,
+                                                                       "version": task.version})
     db.session.expire_all()
     assert db.session.get(Task, task.id).lead_department == directory["science"]
 
@@ -177,3 +179,12 @@ def test_only_the_office_and_admins_manage_plans(make, login_as, db, draft, dire
 def test_admin_may_manage_plans(admin_client, draft):
     assert admin_client.get(f"/plans/{draft.id}/review").status_code == 200
     assert draft.title in admin_client.get("/plans/").get_data(as_text=True)
+
+
+def test_large_amounts_read_as_chinese_documents_write_them(db, office, office_client, sample_parse):
+    assert (amount(3e10, "元"), amount(5e6, "元"), amount(1200, "家")) == ("300亿元", "500万元", "1,200家")
+    sample_parse["tasks"][0]["deliverables"][0]["targets"] = [{"name": "研发投入", "value": 3e10, "unit": "元"}]
+    plan = services.create_draft(SAMPLE_TEXT, sample_parse, filename="plan.txt", by=office)
+    db.session.commit()
+    page = office_client.get(f"/plans/{plan.id}/review").get_data(as_text=True)
+    assert "研发投入 300亿元" in page and "30000000000" not in page

@@ -25,7 +25,7 @@ def test_sweep_json_prints_the_counts(runner, make, office, db):
     printed = json.loads(result.output.strip().splitlines()[-1])
     # 09-29 is 3 working days late (09-28 was a worked Sunday): liaison and head catch up once, the office hears.
     assert printed == {"created": 3, "by_level": {"1": 2, "2": 1},
-                       "by_channel": {"inbox": 3, "email": 1, "webhook": 0, "supervision_report": 0}}
+                       "by_channel": {"inbox": 3, "email": 1, "webhook": 0, "supervision_report": 0}, "settled": 0}
     assert db.session.get(Task, task.id).light == Light.RED  # the pass refreshed the lights too
     again = runner.invoke(args=["reminders", "sweep", "--now", "2025-09-29T09:15", "--json"])
     assert json.loads(again.output.strip().splitlines()[-1])["created"] == 0

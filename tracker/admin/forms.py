@@ -43,6 +43,7 @@ class UserForm(FlaskForm):
                        filters=[lambda value: value.strip() if value else value])
     department_id = SelectField(_l("所属单位"), coerce=int)
     roles = MultiCheckboxField(_l("角色"), choices=choices((k.value, v) for k, v in ROLE_LABELS.items()))
+    in_charge = MultiCheckboxField(_l("分管单位(领导)"), coerce=int)
     password = PasswordField(_l("密码(新建时必填;留空则不修改)"), validators=[Optional(), Length(min=8, max=200)])
     is_active = BooleanField(_l("启用"), default=True)
 

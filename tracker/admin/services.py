@@ -47,7 +47,8 @@ def user_form_error(user: User | None, form) -> str | None:
 
 
 def _user_snapshot(user: User) -> dict:
-    return snapshot(user, USER_FIELDS) | {"roles": sorted(r.value for r in user.roles)}
+    return snapshot(user, USER_FIELDS) | {"roles": sorted(r.value for r in user.roles),
+                                          "in_charge": [d.name for d in user.departments_in_charge]}
 
 
 def save_user_from_form(user: User | None, form, *, by) -> User:
@@ -68,6 +69,9 @@ def save_user_from_form(user: User | None, form, *, by) -> User:
         auth_services.set_roles(user, roles)
         if form.password.data:
             auth_services.change_password(user, form.password.data)
+    # 分管单位 mean something only for a leader: another role's are dropped rather than kept unseen.
+    user.departments_in_charge = (list(db.session.scalars(sa.select(Department).where(
+        Department.id.in_(form.in_charge.data or []))).all()) if Role.LEADER in roles else [])
     if not form.is_active.data and user.is_active:
         auth_services.end_other_sessions(user)
     user.is_active = form.is_active.data

@@ -13,7 +13,7 @@ from tracker.admin.forms import ROLE_LABELS, CalendarForm, DepartmentForm, UserF
 from tracker.auth.models import User
 from tracker.core import workdays
 from tracker.departments.models import Department
-from tracker.departments.services import DepartmentNameTaken
+from tracker.departments.services import DepartmentNameTaken, lead_choices
 from tracker.extensions import db
 from tracker.forms import choices
 from tracker.tasks.permissions import Action, require
@@ -68,8 +68,14 @@ def edit_department(department_id: int | None):
 
 @bp.get("/users")
 def users():
-    rows = db.session.scalars(sa.select(User).order_by(User.login)).all()
-    return render_template("admin/users.html", users=rows, role_labels=ROLE_LABELS)
+    """Every account, or those whose login, name or department holds the words searched for (查找)."""
+    query = (request.args.get("q") or "").strip()[:100]
+    select = sa.select(User).outerjoin(Department, Department.id == User.department_id).order_by(User.login)
+    for word in query.split():
+        select = select.where(sa.or_(*(column.icontains(word, autoescape=True)
+                                       for column in (User.login, User.name, Department.name))))
+    return render_template("admin/users.html", users=db.session.scalars(select).all(), role_labels=ROLE_LABELS,
+                           query=query)
 
 
 @bp.route("/users/new", methods=["GET", "POST"], defaults={"user_id": None})
@@ -78,9 +84,11 @@ def edit_user(user_id: int | None):
     user = db.get_or_404(User, user_id) if user_id else None
     form = UserForm(obj=user)
     form.department_id.choices = _with_none(_department_choices())
+    form.in_charge.choices = choices(lead_choices())
     if user is not None and not form.is_submitted():
         form.roles.data = [r.value for r in user.roles]
         form.department_id.data = user.department_id or 0
+        form.in_charge.data = [d.id for d in user.departments_in_charge]
     if form.validate_on_submit():
         error = services.user_form_error(user, form)
         if error:

@@ -23,6 +23,14 @@ class Role(enum.StrEnum):
     LEADER = "leader"  # 领导
 
 
+# 分管单位: the departments a leader is in charge of, whose work his dashboard can narrow to.
+leaders_in_charge = sa.Table(
+    "leaders_in_charge", db.metadata,
+    sa.Column("user_id", sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("department_id", sa.ForeignKey("departments.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
 class User(UserMixin, Versioned, Timestamped, db.Model):
     __tablename__ = "users"
 
@@ -42,6 +50,8 @@ class User(UserMixin, Versioned, Timestamped, db.Model):
 
     department: Mapped[Department | None] = relationship()
     role_rows: Mapped[list[UserRole]] = relationship(cascade="all, delete-orphan", lazy="selectin")
+    departments_in_charge: Mapped[list[Department]] = relationship(secondary=leaders_in_charge,
+                                                                   order_by=Department.name)
 
     @property
     def roles(self) -> frozenset[Role]:

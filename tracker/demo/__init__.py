@@ -97,6 +97,8 @@ DEMO_STAFF = [
     ("reviewer", "审核人 李审核", Role.REVIEWER, OFFICE_DEPARTMENT),
     ("leader", "分管领导 赵领导", Role.LEADER, None),
 ]
+# The demo leader is in charge of (分管) science, industry and education.
+LEADER_IN_CHARGE = ["市科技局", "市经济和信息化局", "市教育局"]
 
 
 def build_departments() -> dict[str, Department]:
@@ -126,7 +128,10 @@ def build_users(password: str) -> None:
     for login, role, department_name in demo_logins():
         department = departments.get(department_name)
         label = names.get(login) or f"{department.short_name or department.name}{'联络员' if role == Role.LIAISON else '负责人'}"
-        create_user(login, label, password, roles=[role], department=department, email=f"{login}@example.gov.cn")
+        user = create_user(login, label, password, roles=[role], department=department,
+                           email=f"{login}@example.gov.cn")
+        if role == Role.LEADER:
+            user.departments_in_charge = [departments[name] for name in LEADER_IN_CHARGE]
 
 
 def demo_lead(task: dict) -> str:

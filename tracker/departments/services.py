@@ -40,6 +40,14 @@ def name_owner(name: str) -> Department | None:
     )
 
 
+def lead_choices() -> list[tuple[int, str]]:
+    """(id, name) of the active departments that can lead an item, by name: not groups, which have no
+    liaison of their own to file its report."""
+    return list(db.session.execute(
+        sa.select(Department.id, Department.name)
+        .where(Department.is_active.is_(True), Department.is_group.is_(False)).order_by(Department.name)).all())
+
+
 def save_department(
     department: Department | None,
     *,

@@ -115,10 +115,6 @@ class DepartmentResolveForm(FlaskForm):
     department_id = SelectField(_l("已有单位"), coerce=int, validate_choice=False)
 
 
-class AssignLeadForm(FlaskForm):
-    department_id = SelectField(_l("牵头单位"), coerce=int, validators=[DataRequired(_l("请选择牵头单位。"))])
-
-
 class SettingsForm(FlaskForm):
     title = StringField(_l("方案名称"), validators=[DataRequired(), Length(max=300)])
     doc_number = StringField(_l("文号"), validators=[Optional(), Length(max=100)])

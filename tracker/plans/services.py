@@ -392,25 +392,6 @@ def _printed(value, unit: str) -> str | None:
     return None if value is None else f"{value}{unit}"[:100]
 
 
-def assign_lead(task: Task, department: Department, *, by=None) -> None:
-    """Give an unassigned published task its lead (指定牵头单位); a group cannot lead (see assignments_for)."""
-    if department.is_group:
-        raise PlanRefused(_("单位组不能作为牵头单位,请选择组内的一个单位。"))
-    before = task.lead_department.name if task.lead_department else None
-    task.lead_department = department
-    for assignment in task.assignments:
-        if assignment.role == AssignmentRole.LEAD:
-            assignment.role = AssignmentRole.CO
-    existing = next((a for a in task.assignments if a.department is department), None)
-    if existing is not None:
-        existing.role = AssignmentRole.LEAD
-    else:
-        task.assignments.append(TaskAssignment(department=department, role=AssignmentRole.LEAD))
-    db.session.flush()
-    record("task.lead_assigned", task, by=by, task_id=task.id, plan_id=task.plan_id,
-           before={"lead": before}, after={"lead": department.name})
-
-
 def task_problems(task: dict, matches: dict[str, DepartmentMatch]) -> list[str]:
     """What the office should look at before publishing a draft task, against today's directory
     (a missing lead shows in the tree itself, and in the parser's own warning)."""

@@ -10,13 +10,17 @@ from flask_login import current_user, login_required
 
 from tracker.core.errors import error_messages
 from tracker.departments.models import Department
+from tracker.departments.services import lead_choices
 from tracker.extensions import db
 from tracker.forms import choices
 from tracker.plans import drafts, services
-from tracker.plans.forms import (ActionForm, AssignLeadForm, DepartmentResolveForm, SettingsForm, SplitForm, TaskForm,
+from tracker.plans.forms import (ActionForm, DepartmentResolveForm, SettingsForm, SplitForm, TaskForm,
                                  UploadForm, split_units)
 from tracker.plans.models import Plan, PlanStatus, ReportingCycle
 from tracker.plans.periods import plan_period_specs
+from tracker.tasks import office
+from tracker.tasks.errors import StaleRecord, WorkflowError
+from tracker.tasks.forms import LeadForm
 from tracker.tasks.models import Task
 from tracker.tasks.permissions import Action, require
 
@@ -56,8 +60,13 @@ def _apply(operation, success: str | None = None) -> bool:
     """Run one service call and commit it, or flash why it was refused; True when it went through."""
     try:
         operation()
-    except services.PlanRefused as refused:
+    except (services.PlanRefused, WorkflowError) as refused:
+        db.session.rollback()
         flash(refused.message, "error")
+        return False
+    except StaleRecord:
+        db.session.rollback()
+        flash(error_messages()[409], "error")
         return False
     db.session.commit()
     if success:
@@ -65,16 +74,15 @@ def _apply(operation, success: str | None = None) -> bool:
     return True
 
 
-def _department_choices(*, groups: bool = True) -> list[tuple[int, str]]:
+def _department_choices() -> list[tuple[int, str]]:
     departments = db.session.scalars(
         sa.select(Department).where(Department.is_active.is_(True)).order_by(Department.name)
     ).all()
-    return [(d.id, d.name) for d in departments if groups or not d.is_group]
+    return [(d.id, d.name) for d in departments]
 
 
 def _lead_choices():
-    """Departments that can lead a task: not groups (see services.assignments_for)."""
-    return choices([(0, _("请选择")), *_department_choices(groups=False)])
+    return choices([(0, _("请选择")), *lead_choices()])
 
 
 @bp.get("/")
@@ -282,7 +290,7 @@ def show(plan_id: int):
     by_lead: dict[Department, list[Task]] = {}
     for task in sorted((t for t in tasks if t.lead_department), key=lambda t: (t.lead_department.name, t.position)):
         by_lead.setdefault(task.lead_department, []).append(task)
-    assign_form = AssignLeadForm(formdata=None)
+    assign_form = LeadForm(formdata=None)
     assign_form.department_id.choices = _lead_choices()
     return render_template("plans/show.html", plan=plan, by_lead=by_lead, task_count=len(tasks),
                            unassigned=[t for t in tasks if t.lead_department is None], assign_form=assign_form)
@@ -294,11 +302,12 @@ def assign_lead(plan_id: int, task_id: int):
     task = db.get_or_404(Task, task_id)
     if task.plan_id != plan.id:
         abort(404)
-    form = AssignLeadForm()
+    form = LeadForm()
     form.department_id.choices = _lead_choices()
     if not form.validate_on_submit():
         flash(_("请选择牵头单位。"), "error")
     else:
         department = db.get_or_404(Department, form.department_id.data)
-        _apply(lambda: services.assign_lead(task, department, by=current_user), _("已指定牵头单位。"))
+        _apply(lambda: office.assign_lead(task, department, by=current_user, expected_version=form.version.data),
+               _("已指定牵头单位。"))
     return redirect(url_for("plans.show", plan_id=plan.id))

@@ -20,7 +20,7 @@ scheduler_cli = click.Group("scheduler", help="定时任务进程 / The schedule
 
 @reminders_cli.command("sweep", help="执行一次提醒与升级 / Run one reminder and escalation pass.")
 @click.option("--now", "now_text", metavar="ISO-DATETIME", help="act as if it were this time (Beijing if no zone)")
-@click.option("--json", "as_json", is_flag=True, help='print {"created": N, "by_level": {...}, "by_channel": {...}}')
+@click.option("--json", "as_json", is_flag=True, help='print {"created": N, "by_level": {...}, "by_channel": {...}, "settled": N}')
 @with_appcontext
 def sweep_command(now_text, as_json):
     now = parse_moment(now_text) if now_text else None

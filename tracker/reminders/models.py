@@ -112,6 +112,9 @@ class Notification(db.Model):
     workdays_late: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     read_at: Mapped[datetime | None]
+    # What the notice asked for was done (the report filed, the milestone submitted, the item closed):
+    # the sweep settles it, read or not, so it no longer waits as something to do.
+    done_at: Mapped[datetime | None]
 
     deliveries: Mapped[list[Delivery]] = relationship(back_populates="notification", cascade="all, delete-orphan")
 

@@ -56,6 +56,8 @@ from tracker.reminders.policies import all_policies, builtin_default
 from tracker.tasks.due_periods import due_since_publication
 from tracker.tasks.lights import refresh_lights
 from tracker.tasks.models import (
+    FILED_REPORT_STATES,
+    CoordinationIssue,
     Milestone,
     MilestoneStatus,
     ProgressReport,
@@ -84,10 +86,11 @@ class SweepResult:
     created: int = 0
     by_level: dict = field(default_factory=dict)
     by_channel: dict = field(default_factory=dict)
+    settled: int = 0  # unread notices whose request was done meanwhile (see settle_done_notices)
 
     def as_json(self) -> dict:
         return {"created": self.created, "by_level": {str(k): v for k, v in sorted(self.by_level.items())},
-                "by_channel": {str(k): v for k, v in self.by_channel.items()}}
+                "by_channel": {str(k): v for k, v in self.by_channel.items()}, "settled": self.settled}
 
 
 @dataclass(frozen=True)
@@ -341,13 +344,21 @@ def _fired_steps(subject_keys: set[str]) -> set[tuple[str, str, int]]:
     return fired
 
 
-def find_due(now: datetime) -> list[Due]:
-    """Every (subject, step firing) due at `now` that has not fired yet; [] on a day off or before hours."""
+def reminding_hours(now: datetime) -> tuple[date, date] | None:
+    """(today, the horizon of catching up) when notices may go out at `now`; None on a day off or before hours."""
     local = to_local(now)
     today = local.date()
     if not is_workday(today) or local.hour < int(current_app.config.get("REMINDERS_FROM_HOUR", 8)):
+        return None
+    return today, add_workdays(today, -CATCH_UP_WORKDAYS)
+
+
+def find_due(now: datetime) -> list[Due]:
+    """Every (subject, step firing) due at `now` that has not fired yet; [] on a day off or before hours."""
+    hours = reminding_hours(now)
+    if hours is None:
         return []
-    horizon = add_workdays(today, -CATCH_UP_WORKDAYS)
+    today, horizon = hours
     policies = Policies()
     return [*_report_dues(policies, today, horizon), *_returned_dues(policies, today, horizon),
             *_milestone_dues(policies, today, horizon)]
@@ -355,7 +366,7 @@ def find_due(now: datetime) -> list[Due]:
 
 # ---- who receives it, and what it says ---------------------------------------------------------
 
-def _department_staff(department_ids: set[int]) -> dict[tuple[int, Role], list[int]]:
+def department_staff(department_ids: set[int]) -> dict[tuple[int, Role], list[int]]:
     """{(department id, liaison|head): [user ids]} of active users."""
     staff = defaultdict(list)
     for ids in chunks(sorted(department_ids)):
@@ -380,8 +391,13 @@ def _short(text: str, width: int = _TITLE_WIDTH) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
+def item_name(number: str, title: str) -> str:
+    """An item as a notice's title names it: its number and the start of its title."""
+    return f"{number}{_short(title)}" if number else _short(title)
+
+
 def _item(due: Due) -> str:
-    return f"{due.task_number}{_short(due.task_title)}" if due.task_number else _short(due.task_title)
+    return item_name(due.task_number, due.task_title)
 
 
 _PREFIX = {StepTarget.OFFICE: "【督办】", StepTarget.SUPERVISION_REPORT: "【列入通报】"}
@@ -433,13 +449,18 @@ def _link(due: Due) -> str:
     return f"/tasks/{due.task_id}"
 
 
+def lock_order(row: dict) -> tuple:
+    """Rows inserted in this order by every sweep lock the unique key in one order: no deadlock between two."""
+    return row["subject_key"], row["step_key"], row["recipient_key"], row["occurrence"]
+
+
 def notification_rows(dues: list[Due], now: datetime) -> list[dict]:
     """One row per recipient of each due step firing, sorted so concurrent sweeps lock in one order."""
     today = local_today(now)
     department_ids = {due.department_id for due in dues if due.department_id is not None}
     names = dict(db.session.execute(sa.select(Department.id, Department.name).where(
         Department.id.in_(sorted(department_ids)))).all()) if department_ids else {}
-    staff = _department_staff(department_ids) if department_ids else {}
+    staff = department_staff(department_ids) if department_ids else {}
     office = _office_staff() if any(d.point.step.target == StepTarget.OFFICE for d in dues) else []
     rows = []
     for due in dues:
@@ -461,7 +482,7 @@ def notification_rows(dues: list[Due], now: datetime) -> list[dict]:
                 "body": body, "link": _link(due), "due_on": due.due_on, "workdays_late": late,
                 "created_at": now, "read_at": None,
             })
-    rows.sort(key=lambda r: (r["subject_key"], r["step_key"], r["recipient_key"], r["occurrence"]))
+    rows.sort(key=lock_order)
     return rows
 
 
@@ -476,17 +497,87 @@ def insert_notifications(rows: list[dict]) -> list[sa.Row]:
         [table.c[name] for name in outbox.ENQUEUE_COLUMNS])
 
 
+# ---- 需协调事项 for the office ------------------------------------------------------------------
+
+COORDINATION_STEP = "coordination_raised"
+
+
+def coordination_rows(now: datetime) -> list[dict]:
+    """A notice to each office user about each 需协调事项 raised (within the catch-up horizon) and still
+    open that has none yet: the office hears of a problem without watching the list."""
+    hours = reminding_hours(now)
+    if hours is None:
+        return []
+    horizon = datetime.combine(hours[1], time(), LOCAL_TZ)
+    subject = _subject("coordination:", CoordinationIssue.id)
+    issues = db.session.execute(
+        sa.select(subject, CoordinationIssue.text, CoordinationIssue.department_id, Task.id, Task.number,
+                  Task.title, Department.name)
+        .join(Task, Task.id == CoordinationIssue.task_id)
+        .outerjoin(Department, Department.id == CoordinationIssue.department_id)
+        .where(CoordinationIssue.resolved_at.is_(None), CoordinationIssue.raised_at >= horizon,
+               ~sa.exists().where(Notification.subject_key == subject, Notification.step_key == COORDINATION_STEP))
+    ).all()
+    office = _office_staff() if issues else []
+    rows = []
+    for key, text, department_id, task_id, number, title, department_name in issues:
+        body = "\n".join([f"事项:{number}{title}", f"提出单位:{department_name or '未明确'}",
+                          f"需协调解决的问题:{text}", "请在“需协调事项”中协调并填写结果。"])
+        rows += [{"subject_key": key, "step_key": COORDINATION_STEP, "recipient_key": f"user:{user_id}",
+                  "occurrence": 0, "recipient_id": user_id, "task_id": task_id, "period_id": None,
+                  "milestone_id": None, "department_id": department_id, "escalation_level": 0,
+                  "target": StepTarget.OFFICE, "title": f"【需协调】{item_name(number, title)}:{_short(text, 30)}"[:300],
+                  "body": body, "link": "/tasks/coordination", "due_on": None, "workdays_late": 0,
+                  "created_at": now, "read_at": None} for user_id in office]
+    return rows
+
+
+# ---- notices about something done ------------------------------------------------------------
+
+def settle_done_notices(now: datetime) -> int:
+    """Mark done (and read) every unread notice whose request was met since it went out: a period's report
+    filed, a returned report filed again, a milestone submitted or approved, a 需协调事项 answered, an
+    item closed. "今日截止,请报送" then no longer waits in the inbox after the report went in."""
+    report_filed = sa.exists().where(ProgressReport.task_id == Notification.task_id,
+                                     ProgressReport.period_id == Notification.period_id,
+                                     ProgressReport.state.not_in(_UNFILED))
+    refiled = sa.exists().where(ProgressReport.task_id == Notification.task_id,
+                                ProgressReport.period_id == Notification.period_id,
+                                ProgressReport.state.in_(FILED_REPORT_STATES))
+    milestone_in = sa.exists().where(Milestone.id == Notification.milestone_id,
+                                     Milestone.status.not_in(_MILESTONE_OPEN))
+    answered = sa.exists().where(_subject("coordination:", CoordinationIssue.id) == Notification.subject_key,
+                                 CoordinationIssue.resolved_at.is_not(None))
+    closed = sa.exists().where(Task.id == Notification.task_id, Task.status == TaskStatus.CLOSED)
+    done = sa.or_(
+        sa.and_(Notification.subject_key.startswith("report:"), report_filed),
+        sa.and_(Notification.subject_key.startswith("returned:"), refiled),
+        sa.and_(Notification.subject_key.startswith("milestone:"), milestone_in),
+        sa.and_(Notification.subject_key.startswith("coordination:"), answered),
+        closed,
+    )
+    result = db.session.execute(
+        sa.update(Notification)
+        .where(Notification.read_at.is_(None), Notification.recipient_id.is_not(None), done)
+        .values(done_at=now, read_at=now)
+        .execution_options(synchronize_session=False))
+    return result.rowcount
+
+
 def sweep(now: datetime) -> SweepResult:
-    """One pass: create the notices due at `now` and their outbox rows; the caller commits."""
+    """One pass: settle the notices whose request was met, create the notices due at `now` and their
+    outbox rows; the caller commits."""
     now = as_utc(now)
-    rows = notification_rows(find_due(now), now)
+    settled = settle_done_notices(now)
+    rows = sorted(notification_rows(find_due(now), now) + coordination_rows(now), key=lock_order)
     notices = insert_notifications(rows)
     by_channel = {"inbox": 0, "email": 0, "webhook": 0}
     if notices:
         by_channel |= outbox.enqueue_deliveries(notices, now=now)
     listed = sum(1 for notice in notices if notice.target == StepTarget.SUPERVISION_REPORT)
     by_channel["supervision_report"] = listed
-    return SweepResult(len(notices), dict(Counter(notice.escalation_level for notice in notices)), by_channel)
+    return SweepResult(len(notices), dict(Counter(notice.escalation_level for notice in notices)), by_channel,
+                       settled)
 
 
 # ---- the lights ------------------------------------------------------------------------------

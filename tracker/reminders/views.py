@@ -14,7 +14,12 @@ from tracker.reminders import channel_views  # noqa: F401  (its routes register 
 from tracker.reminders import policy_views  # noqa: F401  (the escalation policy pages register on bp)
 from tracker.reminders import inbox as inbox_service
 from tracker.reminders.blueprint import bp
+from tracker.reminders import urging
 from tracker.reminders.models import Notification
+from tracker.tasks.errors import WorkflowError
+from tracker.tasks.forms import UrgeForm
+from tracker.tasks.models import Task
+from tracker.tasks.permissions import Action, require
 
 __all__ = ["bp"]
 
@@ -57,3 +62,23 @@ def mark_all_read():
     db.session.commit()
     flash(_("已将 %(count)d 条消息标为已读", count=count), "success")
     return redirect(url_for("reminders.inbox"))
+
+
+@bp.post("/urge/<int:task_id>")
+@login_required
+def urge(task_id: int):
+    """催办 from the item page's 督办 panel; back to it with what was done."""
+    task = db.get_or_404(Task, task_id)
+    require(current_user, Action.VIEW_TASK, task)
+    form = UrgeForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        count = urging.urge(task, form.message.data, by=current_user)
+        db.session.commit()
+    except WorkflowError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+    else:
+        flash(_("已向“%(name)s”的 %(count)s 位联络员发出催办", name=task.lead_department.name, count=count), "success")
+    return redirect(url_for("tasks.show", task_id=task.id, _anchor="office-actions"))

@@ -7,7 +7,6 @@ no file elsewhere on the disk, nothing from the network.
 from __future__ import annotations
 
 import mimetypes
-from datetime import date
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -17,6 +16,8 @@ from jinja2 import FileSystemLoader
 from markupsafe import Markup
 
 from tracker.config import PROJECT_ROOT
+from tracker.i18n import format_day_long
+from tracker.text import amount, number
 
 LAYOUT_FOLDER = PROJECT_ROOT / "reports"
 
@@ -64,17 +65,13 @@ def css_string(text) -> Markup:
     return Markup(f'"{escaped}"')
 
 
-def chinese_date(day: date) -> str:
-    return f"{day.year}年{day.month}月{day.day}日"
-
-
 def layout_environment():
     """The app's Jinja environment (filters, gettext, autoescape for .html) reading from reports/."""
     app = current_app._get_current_object()
     environment = app.extensions.get("report_layouts")
     if environment is None:
         environment = app.jinja_env.overlay(loader=FileSystemLoader(str(LAYOUT_FOLDER)))
-        environment.filters.update(amount=amount, css_string=css_string, chinese_date=chinese_date, number=number,
+        environment.filters.update(amount=amount, css_string=css_string, long_date=format_day_long, number=number,
                                    percent=percent, signed=signed)
         app.extensions["report_layouts"] = environment
     return environment
@@ -97,26 +94,6 @@ def html_to_pdf(html: str) -> bytes:
     from weasyprint import HTML
 
     return HTML(string=html, base_url=LAYOUT_FOLDER.as_uri() + "/", url_fetcher=make_fetcher()).write_pdf()
-
-
-def number(value) -> str:
-    """1,010 or 84.2; a dash for no value."""
-    if value is None:
-        return "—"
-    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"
-
-
-def amount(value, unit: str = "") -> str:
-    """A target's value with its unit, large ones in 万 or 亿 as Chinese documents write them
-    (228.2亿元, not 22,822,863,194元, which no table column holds); a dash for no value."""
-    if value is None:
-        return "—"
-    if not unit.startswith(("万", "亿")):
-        for size, word in ((1e8, "亿"), (1e6, "万")):
-            if abs(value) >= size:
-                scaled = round(value / size, 1)
-                return f"{scaled:,.0f}{word}{unit}" if float(scaled).is_integer() else f"{scaled:,.1f}{word}{unit}"
-    return number(value) + unit
 
 
 def percent(value) -> str:

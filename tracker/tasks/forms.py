@@ -5,6 +5,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
+    DateField,
     FieldList,
     Form,
     FormField,
@@ -14,7 +15,7 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import InputRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import HiddenInput
 
 from tracker.core.database import bounded_int
@@ -120,6 +121,27 @@ class ReasonForm(FlaskForm):
 
 class ResolveForm(FlaskForm):
     resolution = TextAreaField(_l("协调结果"), validators=[Length(max=TEXT_LIMIT)])
+
+
+class LeadForm(FlaskForm):
+    """指定 or 更换牵头单位, at the item's version the office saw."""
+
+    version = _version_field()
+    department_id = SelectField(_l("牵头单位"), coerce=int, validators=[DataRequired(_l("请选择牵头单位。"))])
+
+
+class DeadlineForm(FlaskForm):
+    """延期: the new deadline and why."""
+
+    version = _version_field()
+    due_on = DateField(_l("新的期限"), validators=[InputRequired(_l("请选择新的期限"))])
+    reason = TextAreaField(_l("延期理由"), validators=[InputRequired(_l("请填写延期的理由")), Length(max=500)])
+
+
+class UrgeForm(FlaskForm):
+    """催办: what the office adds to the reminder, if anything."""
+
+    message = TextAreaField(_l("催办要求(可不填)"), validators=[Length(max=500)])
 
 
 class ActionForm(FlaskForm):

@@ -46,6 +46,9 @@ SUBJECT = {ReviewSubject.REPORT: _l("进展报送"), ReviewSubject.MILESTONE: _l
 ACTIONS = {
     "task.published": _l("随方案发布"),
     "task.lead_assigned": _l("指定牵头单位"),
+    "task.lead_changed": _l("更换牵头单位"),
+    "task.deadline_extended": _l("延期"),
+    "task.urged": _l("催办"),
     "task.signed": _l("签收"),
     "report.created": _l("新建报送"),
     "report.saved": _l("保存报送"),
@@ -95,6 +98,9 @@ FIELDS = {
     "resolution": _l("协调结果"),
     "department_id": _l("单位"),
     "role": _l("角色"),
+    "due_on": _l("期限"),
+    "message": _l("催办要求"),
+    "recipients": _l("接收人数"),
 }
 # Audited fields whose values are codes, shown through these tables (a StrEnum key matches its raw value).
 _VALUE_TABLES = {"progress_status": PROGRESS, "light": LIGHT, "role": ROLE}

@@ -7,6 +7,7 @@ and the scheduler for all of them.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -20,6 +21,7 @@ from tracker.core.clock import local_today
 from tracker.core.database import chunks
 from tracker.core.workdays import add_workdays
 from tracker.extensions import db
+from tracker.i18n import format_day
 from tracker.plans.models import Plan, PlanStatus
 from tracker.tasks.due_periods import DuePeriods, due_periods, due_since_publication
 from tracker.tasks.models import (
@@ -45,30 +47,60 @@ class LightRule:
     code: str
     light: Light
     description: str  # what the rules page says, translated
-    reason: str  # what the item stores and shows, in Chinese like the plans themselves
+    reason: str  # what the item stores, in Chinese like the plans themselves
+    shown: str  # the stored reason as a reader reads it: `reason` with %(name)s, through the catalogue
 
 
 RULES = (
     LightRule("no_lead", Light.RED, _l("尚未明确牵头单位:无人负责报送,需由办公室指定"),
-              "未明确牵头单位,请办公室指定"),
+              "未明确牵头单位,请办公室指定", _l("未明确牵头单位,请办公室指定")),
     LightRule("report_overdue", Light.RED, _l("上一期报送已过截止日,仍未报送"),
-              "{period}期报送逾期(截止{due})"),
+              "{period}期报送逾期(截止{due})", _l("%(period)s期报送逾期(截止%(due)s)")),
     LightRule("milestone_overdue", Light.RED, _l("年度任务已过完成期限,仍未通过审核"),
-              "年度任务逾期未通过审核(期限{due})"),
+              "年度任务逾期未通过审核(期限{due})", _l("年度任务逾期未通过审核(期限%(due)s)")),
     LightRule("returned_twice", Light.RED,
               _l("同一期报送被审核退回 %(count)s 次及以上,仍未通过", count=RETURNS_FOR_RED),
-              "{period}期报送已被退回{count}次"),
+              "{period}期报送已被退回{count}次", _l("%(period)s期报送已被退回%(count)s次")),
     LightRule("report_due_soon", Light.YELLOW,
               _l("本期报送将在 %(days)s 个工作日内截止,尚未报送", days=DUE_SOON_WORKDAYS),
-              "{period}期报送将于{due}截止,尚未报送"),
-    LightRule("reported_lagging", Light.YELLOW, _l("责任单位报送的进展状态为“滞后”"), "单位自报进展滞后"),
+              "{period}期报送将于{due}截止,尚未报送", _l("%(period)s期报送将于%(due)s截止,尚未报送")),
+    LightRule("reported_lagging", Light.YELLOW, _l("责任单位报送的进展状态为“滞后”"), "单位自报进展滞后",
+              _l("单位自报进展滞后")),
     LightRule("behind_schedule", Light.YELLOW,
               _l("完成百分比落后于时间进度 %(points)s 个百分点以上(时间进度:从方案起始年1月1日到事项期限或方案末年年底)",
                  points=SCHEDULE_TOLERANCE),
-              "完成{percent}%,落后于时间进度{expected}%"),
+              "完成{percent}%,落后于时间进度{expected}%", _l("完成%(percent)s%%,落后于时间进度%(expected)s%%")),
 )
 GREEN_DESCRIPTION = _l("以上情况都没有,或事项已销号")
 _BY_CODE = {rule.code: rule for rule in RULES}
+
+
+def _stored_pattern(reason: str) -> re.Pattern:
+    """A rule's stored wording as a pattern that reads its values back ({period} → (?P<period>…))."""
+    parts = re.split(r"\{(\w+)\}", reason)
+    return re.compile("".join(re.escape(part) if index % 2 == 0 else f"(?P<{part}>.+?)"
+                              for index, part in enumerate(parts)) + "$")
+
+
+_STORED = [(rule, _stored_pattern(rule.reason)) for rule in RULES]
+
+
+def reason_text(stored: str | None) -> str:
+    """A stored light reason in the reader's language, its dates as his locale writes them; a reason no rule
+    wrote (an older wording) is shown as stored."""
+    for rule, pattern in _STORED:
+        match = pattern.match(stored or "")
+        if match:
+            values = {name: _shown_value(value) for name, value in match.groupdict().items()}
+            return str(rule.shown) % values
+    return stored or ""
+
+
+def _shown_value(value: str) -> str:
+    try:
+        return format_day(date.fromisoformat(value))
+    except ValueError:
+        return value
 
 
 @dataclass

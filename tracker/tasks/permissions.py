@@ -11,7 +11,15 @@ import sqlalchemy as sa
 from werkzeug.exceptions import Forbidden, NotFound
 
 from tracker.auth.models import Role, User
-from tracker.tasks.models import AssignmentRole, Evidence, Milestone, ProgressReport, Task, TaskAssignment
+from tracker.tasks.models import (
+    AssignmentRole,
+    Evidence,
+    Milestone,
+    ProgressReport,
+    Task,
+    TaskAssignment,
+    TaskStatus,
+)
 
 # Roles that see every item of every plan.
 OVERSEERS = (Role.ADMIN, Role.OFFICE, Role.REVIEWER, Role.LEADER)
@@ -32,6 +40,9 @@ class Action(enum.StrEnum):
     REMOVE_EVIDENCE = "remove_evidence"  # its uploader, while still working on the item
     REOPEN_TASK = "reopen_task"  # 重新打开 a closed (销号) item
     RESOLVE_COORDINATION = "resolve_coordination"  # answer a 需协调事项
+    VIEW_COORDINATION = "view_coordination"  # read the 需协调事项: who answers them and the leaders they go up to
+    VIEW_REVIEW_QUEUE = "view_review_queue"  # what waits for review: the reviewers, and the office that chases it
+    DIRECT_TASK = "direct_task"  # 督办 an active item: name or change its lead, extend its deadline, 催办
     MANAGE_CHANNELS = "manage_channels"  # group robots (webhooks) and the delivery log
     VIEW_OFFICE_OVERVIEW = "view_office_overview"  # 办公室总览
     VIEW_LEADER_DASHBOARD = "view_leader_dashboard"  # 领导驾驶舱
@@ -117,6 +128,11 @@ def _remove_evidence(user: User, evidence: Evidence) -> bool:
     return _report(user, evidence.task) or _contribute(user, evidence.task)
 
 
+def _direct_task(user: User, task: Task) -> bool:
+    # A closed (销号) item is reopened first: its lead and deadline are history until then.
+    return user.has_role(Role.OFFICE, Role.ADMIN) and task.status == TaskStatus.ACTIVE
+
+
 def _role_rule(*roles: Role):
     return lambda user, _obj: user.has_role(*roles)
 
@@ -136,6 +152,9 @@ _RULES = {
     Action.REMOVE_EVIDENCE: _remove_evidence,
     Action.REOPEN_TASK: _role_rule(Role.OFFICE, Role.ADMIN),
     Action.RESOLVE_COORDINATION: _role_rule(Role.OFFICE, Role.ADMIN),
+    Action.VIEW_COORDINATION: _role_rule(Role.OFFICE, Role.ADMIN, Role.LEADER),
+    Action.VIEW_REVIEW_QUEUE: _role_rule(Role.REVIEWER, Role.OFFICE, Role.ADMIN),
+    Action.DIRECT_TASK: _direct_task,
     Action.MANAGE_CHANNELS: _role_rule(Role.OFFICE, Role.ADMIN),
     Action.VIEW_OFFICE_OVERVIEW: _role_rule(Role.OFFICE, Role.ADMIN),
     Action.VIEW_LEADER_DASHBOARD: _role_rule(Role.LEADER, Role.OFFICE, Role.ADMIN),

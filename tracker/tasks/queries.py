@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 import sqlalchemy as sa
 from sqlalchemy.orm import aliased, defer, joinedload, selectinload
@@ -149,15 +149,23 @@ def _filter_conditions(filters: OverviewFilters, period, report) -> list:
     return conditions
 
 
-def filter_choices() -> dict:
-    """Plans, departments and period labels for the overview's filters."""
+# The period filter offers the reporting periods due from two years back to a month ahead, not every
+# period of a plan since 2018: older ones are still reached by their label in the address.
+PERIOD_CHOICES_BACK = timedelta(days=731)
+PERIOD_CHOICES_AHEAD = timedelta(days=31)
+
+
+def filter_choices(today: date) -> dict:
+    """Plans, departments and the recent period labels for the overview's filters."""
     plans = db.session.execute(
         sa.select(Plan.id, Plan.title).where(Plan.status == PlanStatus.PUBLISHED).order_by(Plan.id)).all()
     departments = db.session.execute(
         sa.select(Department.id, Department.name).where(Department.is_active).order_by(Department.name)).all()
     labels = db.session.scalars(
         sa.select(ReportingPeriod.label).join(Plan, Plan.id == ReportingPeriod.plan_id)
-        .where(Plan.status == PlanStatus.PUBLISHED).distinct().order_by(ReportingPeriod.label.desc())).all()
+        .where(Plan.status == PlanStatus.PUBLISHED,
+               ReportingPeriod.due_on.between(today - PERIOD_CHOICES_BACK, today + PERIOD_CHOICES_AHEAD))
+        .distinct().order_by(ReportingPeriod.label.desc())).all()
     return {"plans": plans, "departments": departments, "periods": labels}
 
 
@@ -354,7 +362,7 @@ def _owed_reports(department_id: int, period_ids: list[int], limit: int) -> list
         .outerjoin(contribution, sa.and_(contribution.task_id == Task.id, contribution.period_id == ReportingPeriod.id,
                                          contribution.department_id == department_id))
         .where(ReportingPeriod.id.in_(period_ids), Task.status == TaskStatus.ACTIVE, sa.or_(lead_owes, co_owes))
-        .options(*_TASK_LIST).order_by(ReportingPeriod.due_on, Task.id).limit(limit)).all()
+        .options(_plan_title(), *_TASK_LIST).order_by(ReportingPeriod.due_on, Task.id).limit(limit)).all()
 
 
 def _return_reasons(report_ids: list[int]) -> dict[int, str]:
@@ -385,7 +393,7 @@ def due_items(department_id: int, today: date, limit: int = 100) -> list[DueItem
         for task, role, period, report_id, state in owed
     ]
     milestones = db.session.execute(
-        sa.select(Milestone, Task).join(Task, Task.id == Milestone.task_id).options(*_TASK_LIST)
+        sa.select(Milestone, Task).join(Task, Task.id == Milestone.task_id).options(_plan_title(), *_TASK_LIST)
         # An IN on the department's active tasks (ix_tasks_lead_status), then their milestones by
         # task: a few thousand rows, not every pending milestone of the province.
         .where(Milestone.task_id.in_(sa.select(Task.id).where(Task.lead_department_id == department_id,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import astuple
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
-from flask_babel import get_locale
+from flask_babel import format_date, get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from markupsafe import Markup
@@ -14,7 +14,10 @@ from tracker.core import cache
 from tracker.core.clock import local_today
 from tracker.extensions import db
 from tracker.tasks import evidence as evidence_service
-from tracker.tasks import forms, labels, lights, queries, reporting, reviews
+from tracker.departments.models import Department
+from tracker.departments.services import lead_choices
+from tracker.forms import choices
+from tracker.tasks import forms, labels, lights, office, queries, reporting, reviews
 from tracker.tasks.errors import StaleRecord, WorkflowError
 from tracker.tasks.models import (
     Contribution,
@@ -87,8 +90,9 @@ def _valid(form):
 def index():
     filters = forms.parse_overview_filters(request.args)
     query_args = {key: request.args[key] for key in forms.FILTER_KEYS if request.args.get(key)}
+    # The day is in the key: the period filter offers the periods around today.
     key = ("overview", queries.visibility_key(current_user), astuple(filters), tuple(query_args.items()),
-           str(get_locale()))
+           str(get_locale()), local_today())
     return render_template("tasks/index.html", body=cache.cached(key, lambda: _overview_body(filters, query_args)))
 
 
@@ -96,16 +100,17 @@ def _overview_body(filters, query_args: dict) -> Markup:
     """The filters and the table: the same for every overseer with the same filters until the next write."""
     page = queries.overview(current_user, filters, current_app.config["PAGE_SIZE"])
     return Markup(render_template("tasks/_overview.html", page=page, filters=filters,
-                                  choices=queries.filter_choices(), status_filters=forms.STATUS_FILTERS,
+                                  choices=queries.filter_choices(local_today()), status_filters=forms.STATUS_FILTERS,
                                   report_filters=forms.REPORT_FILTERS, query_args=query_args))
 
 
 @bp.get("/review")
 @login_required
 def review_queue():
-    require(current_user, Action.REVIEW)
+    """What waits for review: the reviewer decides from it, the office sees what to chase."""
+    require(current_user, Action.VIEW_REVIEW_QUEUE)
     return render_template("tasks/review_queue.html", queue=queries.review_queue(current_user, current_app.config["PAGE_SIZE"]),
-                           action_form=forms.ActionForm())
+                           action_form=forms.ActionForm(), deciding=can(current_user, Action.REVIEW))
 
 
 @bp.get("/lights")
@@ -117,7 +122,8 @@ def light_rules():
 @bp.get("/coordination")
 @login_required
 def coordination():
-    require(current_user, Action.RESOLVE_COORDINATION)
+    """需协调事项: the office answers them; the leaders read them (they are what goes up to them)."""
+    require(current_user, Action.VIEW_COORDINATION)
     issues = queries.coordination_issues(current_app.config["PAGE_SIZE"])
     return render_template("tasks/coordination.html", issues=issues, form=forms.ResolveForm())
 
@@ -142,7 +148,51 @@ def show(task_id: int):
     item = queries.item_page(task, local_today())
     return render_template("tasks/show.html", task=task, item=item, review_form=forms.DecisionForm(),
                            milestone_form=forms.MilestoneForm(), reason_form=forms.ReasonForm(),
-                           action_form=forms.ActionForm())
+                           action_form=forms.ActionForm(), office_forms=_office_forms(task))
+
+
+def _lead_form(task: Task, formdata=None) -> forms.LeadForm:
+    form = forms.LeadForm(formdata=formdata, version=task.version)
+    form.department_id.choices = choices([(0, _("请选择")), *((id_, name) for id_, name in lead_choices()
+                                                              if id_ != task.lead_department_id)])
+    return form
+
+
+def _office_forms(task: Task) -> dict | None:
+    """The 督办 panel's forms (lead, deadline, 催办), for those who may direct the item."""
+    if not can(current_user, Action.DIRECT_TASK, task):
+        return None
+    return {"lead": _lead_form(task), "deadline": forms.DeadlineForm(formdata=None, version=task.version),
+            "urge": forms.UrgeForm(formdata=None)}
+
+
+@bp.post("/<int:task_id>/lead")
+@login_required
+def assign_lead(task_id: int):
+    task = _task_or_404(task_id)
+    form = _lead_form(task, request.form)
+    if not form.validate_on_submit():
+        flash(_("请选择牵头单位。"), "error")
+        return _back_to(task, "office-actions")
+    department = db.get_or_404(Department, form.department_id.data)
+    _run(lambda: office.assign_lead(task, department, by=current_user, expected_version=form.version.data),
+         _("牵头单位已改为“%(name)s”", name=department.name))
+    return _back_to(task, "office-actions")
+
+
+@bp.post("/<int:task_id>/deadline")
+@login_required
+def extend_deadline(task_id: int):
+    task = _task_or_404(task_id)
+    form = forms.DeadlineForm()
+    if not form.validate_on_submit():
+        for errors in form.errors.values():
+            flash("、".join(str(error) for error in errors), "error")
+        return _back_to(task, "office-actions")
+    _run(lambda: office.extend_deadline(task, form.due_on.data, form.reason.data, by=current_user,
+                                        expected_version=form.version.data),
+         _("期限已延至 %(due)s", due=format_date(form.due_on.data)))
+    return _back_to(task, "office-actions")
 
 
 @bp.post("/<int:task_id>/sign")
