@@ -83,7 +83,8 @@ def _load(kind: str, ids: list[int]) -> list:
     if not ids:
         return []
     model = MODELS[kind]
-    options = [joinedload(model.plan)] if model is Task else [joinedload(model.task)]
+    # Not the item's plan: its source text and draft are large and no result shows them.
+    options = [] if model is Task else [joinedload(model.task)]
     if model is ProgressReport:
         options.append(joinedload(ProgressReport.period))
     return list(db.session.scalars(sa.select(model).options(*options).where(model.id.in_(ids))).unique())
