@@ -5,6 +5,8 @@ from flask import current_app
 
 from alembic import context
 
+from tracker.search.models import is_search_index
+
 # this is the Alembic Config object, which provides
 # access to the values within the .ini file in use.
 config = context.config
@@ -85,6 +87,8 @@ def run_migrations_online():
     conf_args = current_app.extensions['migrate'].configure_args
     if conf_args.get("process_revision_directives") is None:
         conf_args["process_revision_directives"] = process_revision_directives
+    # The search index (migration 0009) is no model: autogenerate must neither drop nor describe it.
+    conf_args.setdefault("include_name", lambda name, type_, parents: not is_search_index(name, type_))
 
     connectable = get_engine()
 

@@ -13,6 +13,7 @@ from tracker.reminders.models import (
     WebhookEndpoint,
 )
 from tracker.reports.models import ArchivedReport
+from tracker.search import models as search_models  # noqa: F401  (installs the index with create_all)
 from tracker.tasks.models import (
     Contribution,
     CoordinationIssue,

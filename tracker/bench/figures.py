@@ -105,6 +105,28 @@ PAGES = [
     Page("api_tasks", "api", path="/api/v1/tasks"),
 ]
 MAX_SQL_PER_PAGE = 15
+
+
+@dataclass(frozen=True)
+class SearchQuery:
+    """A query typed in the search box: its name in the figures, who types it, and the text (None: a
+    rare phrase from the middle of a generated item's title, found when the figure is measured)."""
+
+    name: str
+    who: str
+    text: str | None
+
+
+SEARCH_QUERIES = [
+    SearchQuery("common", "office", "专题推进会"),  # in one generated report in six
+    SearchQuery("rare", "office", None),
+    SearchQuery("absent", "office", "量子通信卫星"),
+    SearchQuery("two_chars", "office", "用地"),  # under a trigram: the LIKE fallback
+    SearchQuery("two_chars_absent", "office", "鲲鹏"),  # the fallback's worst case: every row read
+    SearchQuery("department_common", "department", "专题推进会"),
+]
+SEARCH_P95_MS = 100
+SEARCH_CLIENTS = 8
 DUE_REPORTS = 1000
 
 
@@ -141,6 +163,11 @@ def _specs() -> list[Figure]:
         Figure("backup.restore.seconds", "s", Target("<", 300)),
         Figure("backup.restore.peak_mb", "MB", Target("<", 1024)),
     ]
+    for query in SEARCH_QUERIES:
+        p95 = Target("<", SEARCH_P95_MS) if query.who == "office" else None
+        figures += [Figure(f"search.{query.name}.p50_ms", "ms"), Figure(f"search.{query.name}.p95_ms", "ms", p95),
+                    Figure(f"search.{query.name}.rps", "req/s"), Figure(f"search.{query.name}.results", "results")]
+    figures.append(Figure("search.trivial.p95_ms", "ms"))
     return figures
 
 
@@ -433,9 +460,49 @@ def measure_backup(run: BenchRun) -> dict:
     return values
 
 
+def _rare_phrase(app: Flask, task_id: int) -> str:
+    from tracker.tasks.models import Task
+
+    with app.app_context():
+        title = db.session.get(Task, task_id).title
+        db.session.remove()
+    return title[len(title) // 2 - 2:len(title) // 2 + 2] if len(title) >= 6 else title
+
+
+def measure_search(run: BenchRun) -> dict:
+    """Each query of SEARCH_QUERIES typed by SEARCH_CLIENTS clients at once for `run.load`'s seconds."""
+    from urllib.parse import quote
+
+    load = http.Load(connections=SEARCH_CLIENTS, threads=2, seconds=run.load.seconds,
+                     warmup_seconds=run.load.warmup_seconds)
+    values = {}
+    with http.Gunicorn(run.env, run.workdir / "gunicorn-search.log", run.workers, run.threads,
+                       load.connections) as server:
+        meta = run.meta
+        sessions = {"office": http.login(server.base, meta.office_login, meta.password),
+                    "department": http.login(server.base, meta.department_login, meta.password)}
+        # The floor at the same load: what serving any request costs on this machine.
+        values["search.trivial.p95_ms"] = http.wrk(server.base + http.TRIVIAL_PATH, {}, load, run.workdir,
+                                                   "search-trivial")["p95_ms"]
+        for query in SEARCH_QUERIES:
+            text = query.text or _rare_phrase(run.app, meta.item_task_id)
+            path = "/search/?q=" + quote(text)
+            status, body, _headers = http.get(server.base, path, sessions[query.who])
+            keys = [key for key in FIGURE_KEYS if key.startswith(f"search.{query.name}.")]
+            if status != 200:
+                values.update(dict.fromkeys(keys, Failed(f"GET {path} answered {status}")))
+                continue
+            server.wait_idle()
+            result = http.wrk(server.base + path, sessions[query.who], load, run.workdir, f"search-{query.name}")
+            result["results"] = body.count('class="card" data-kind=')
+            run.notes[f"search.{query.name}.p95_ms"] = f"q={text}, {query.who}, {SEARCH_CLIENTS} clients"
+            values.update({key: result[key.rsplit(".", 1)[1]] for key in keys})
+    return values
+
+
 SECTIONS = [("database", measure_database), ("parse", measure_parse), ("sql", measure_sql),
             ("pages", measure_pages), ("reports", measure_reports), ("sweep", measure_sweeps),
-            ("backup", measure_backup)]
+            ("backup", measure_backup), ("search", measure_search)]
 
 
 def measure_all(run: BenchRun, only: set[str] | None = None, log=print) -> dict[str, Figure]:
