@@ -95,3 +95,11 @@ def test_the_results_page_marks_the_match_and_the_box_is_on_every_page(world, lo
     page = client.get("/search/?q=实验室").get_data(as_text=True)
     assert "<mark>实验室</mark>" in page and "推进科技创新平台建设" in page
     assert 'data-testid="search-empty"' in client.get("/search/?q=财政资金").get_data(as_text=True)
+
+
+def test_a_query_too_short_for_the_index_reads_only_the_newest_rows(world, make, monkeypatch):
+    """A two-character search answers from the newest rows instead of scanning the whole history."""
+    make.task(world["science"].plan, lead=world["kjj"], title="新建科创走廊", text="规划科创走廊。")
+    monkeypatch.setattr("tracker.search.services.SHORT_QUERY_ROWS", 1)
+    assert kinds_and_tasks(search(world["office"], "实验")) == [("evidence", "推进科技创新平台建设")]
+    assert ("task", "推进科技创新平台建设") in kinds_and_tasks(search(world["office"], "实验室"))
