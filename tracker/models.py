@@ -13,6 +13,7 @@ from tracker.reminders.models import (
     WebhookEndpoint,
 )
 from tracker.reports.models import ArchivedReport
+from tracker.supervision.models import Instruction, Meeting, SupervisionNotice, notice_evidence
 from tracker.tasks.models import (
     Contribution,
     CoordinationIssue,
@@ -32,7 +33,8 @@ from tracker.tasks.models import (
 __all__ = [
     "ApiToken", "ArchivedReport", "AuditEntry", "CalendarDay", "CalendarYear", "Contribution",
     "CoordinationIssue", "Delivery", "Department", "DepartmentAlias", "EscalationPolicy", "EscalationStep",
-    "Evidence", "Heartbeat", "Indicator", "IndicatorValue", "LoginThrottle", "Milestone", "Notification", "Plan",
-    "ProgressReport", "ReportTargetValue", "ReportingPeriod", "Review", "Role", "Section", "Target", "Task",
-    "TaskAssignment", "User", "UserRole", "WebhookEndpoint",
+    "Evidence", "Heartbeat", "Indicator", "IndicatorValue", "Instruction", "LoginThrottle", "Meeting", "Milestone",
+    "Notification", "Plan",
+    "ProgressReport", "ReportTargetValue", "ReportingPeriod", "Review", "Role", "Section", "SupervisionNotice",
+    "Target", "Task", "TaskAssignment", "User", "UserRole", "WebhookEndpoint", "notice_evidence",
 ]
