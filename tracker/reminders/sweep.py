@@ -355,7 +355,7 @@ def find_due(now: datetime) -> list[Due]:
 
 # ---- who receives it, and what it says ---------------------------------------------------------
 
-def _department_staff(department_ids: set[int]) -> dict[tuple[int, Role], list[int]]:
+def department_staff(department_ids: set[int]) -> dict[tuple[int, Role], list[int]]:
     """{(department id, liaison|head): [user ids]} of active users."""
     staff = defaultdict(list)
     for ids in chunks(sorted(department_ids)):
@@ -369,7 +369,7 @@ def _department_staff(department_ids: set[int]) -> dict[tuple[int, Role], list[i
     return staff
 
 
-def _office_staff() -> list[int]:
+def office_staff() -> list[int]:
     return list(db.session.scalars(
         sa.select(User.id).join(UserRole, UserRole.user_id == User.id)
         .where(User.is_active, UserRole.role == Role.OFFICE).order_by(User.id)))
@@ -439,8 +439,8 @@ def notification_rows(dues: list[Due], now: datetime) -> list[dict]:
     department_ids = {due.department_id for due in dues if due.department_id is not None}
     names = dict(db.session.execute(sa.select(Department.id, Department.name).where(
         Department.id.in_(sorted(department_ids)))).all()) if department_ids else {}
-    staff = _department_staff(department_ids) if department_ids else {}
-    office = _office_staff() if any(d.point.step.target == StepTarget.OFFICE for d in dues) else []
+    staff = department_staff(department_ids) if department_ids else {}
+    office = office_staff() if any(d.point.step.target == StepTarget.OFFICE for d in dues) else []
     rows = []
     for due in dues:
         target = due.point.step.target
@@ -524,11 +524,18 @@ def _stamp_lights(day: int, generation: int) -> None:
         [{"name": _LIGHTS_DAY, "value": day}, {"name": _LIGHTS_GENERATION, "value": generation}])
 
 
+# Passes an area above the reminders adds to every sweep (the 督办单 escalation): app.extensions[SWEEP_PASSES]
+# holds functions of the sweep's `now`, run in its transaction.
+SWEEP_PASSES = "sweep_passes"
+
+
 def run_sweep(now: datetime | None = None) -> SweepResult:
     """What the scheduler and `flask reminders sweep` do: refresh the lights if stale, then one pass, each committed."""
     now = as_utc(now or utcnow())
     refresh_lights_when_stale(now)
     db.session.commit()
     result = sweep(now)
+    for extra in current_app.extensions.get(SWEEP_PASSES, ()):
+        extra(now)
     db.session.commit()
     return result
