@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from tracker.core.database import MAX_ID
 from tracker.tasks.forms import TEXT_LIMIT
+from tracker.plans.models import ItemSource
 from tracker.tasks.models import ContributionState, Light, MilestoneStatus, ProgressStatus, ReportState, TaskStatus
 from tracker.tasks.queries import REPORT_MISSING, STATUS_CLOSED, STATUS_UNREPORTED
 
@@ -63,6 +64,8 @@ SCHEMAS = {
         "id": {"type": "integer"}, "label": {"type": "string"}, "starts_on": DATE, "ends_on": DATE, "due_on": DATE}},
     "TaskSummary": {"type": "object", "properties": {
         "id": {"type": "integer"}, "number": {"type": "string"}, "title": {"type": "string"},
+        "source": {"enum": _values(ItemSource), "description": "规划方案 (plan), 领导批示 (instruction) or 会议议定事项 "
+                                                               "(meeting); `plan` is the item's plan, 批示件 or minutes."},
         "plan": {"type": "object", "properties": {"id": {"type": "integer"}, "title": {"type": "string"}}},
         "lead_department": NAMED,
         "status": {"enum": _values(TaskStatus)},
@@ -211,6 +214,8 @@ LIST_TASKS_PARAMETERS = [
     _query("department", "department id, lead or co-responsible", ID),
     _query("status", "reported progress status, `unreported` (none yet) or `closed` (销号)", {"enum": STATUS_FILTERS}),
     _query("light", "红黄绿灯", {"enum": _values(Light)}),
+    _query("source", "where the item comes from: `plan` (规划方案), `instruction` (领导批示), `meeting` (会议议定事项)",
+           {"enum": _values(ItemSource)}),
     _query("period", "period label such as `2025-03`, `2025-Q1` or `2025-06-30`; adds `report_state` to each item",
            {"type": "string", "minLength": 1, "maxLength": PERIOD_LABEL_LENGTH, "pattern": NO_NUL}),
     _query("report", "with `period`: the report's state for that period, or `missing`; ignored without `period`",

@@ -27,6 +27,7 @@ def task_summary(task: Task) -> dict:
         "id": task.id,
         "number": task.number,
         "title": task.title,
+        "source": task.source.value,
         "plan": _ref(task.plan, "id", "title"),
         "lead_department": _ref(task.lead_department, "id", "name"),
         "status": task.status.value,

@@ -21,6 +21,7 @@ from tracker.extensions import db
 from tracker.tasks import evidence as evidence_service
 from tracker.tasks import queries, reporting
 from tracker.tasks.errors import StaleRecord, WorkflowError
+from tracker.plans.models import ItemSource
 from tracker.tasks.models import Evidence, Light, ReportingPeriod, Task
 from tracker.tasks.permissions import Action, can
 from tracker.tasks.queries import OverviewFilters
@@ -84,7 +85,8 @@ def openapi():
 def _list_filters(query: dict) -> OverviewFilters:
     return OverviewFilters(plan_id=query.get("plan"), department_id=query.get("department"), status=query.get("status"),
                            light=Light(query["light"]) if "light" in query else None, period=query.get("period"),
-                           report=query.get("report") if "period" in query else None, page=query.get("page", 1))
+                           report=query.get("report") if "period" in query else None, page=query.get("page", 1),
+                           source=ItemSource(query["source"]) if "source" in query else None)
 
 
 @bp.get("/tasks")

@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from tracker.plans.models import ItemSource
 from tracker.tasks.models import (
     AssignmentRole,
     ContributionState,
@@ -16,6 +17,7 @@ from tracker.tasks.models import (
     TaskStatus,
 )
 
+SOURCE = {ItemSource.PLAN: _l("规划方案"), ItemSource.INSTRUCTION: _l("领导批示"), ItemSource.MEETING: _l("会议议定")}
 PROGRESS = {
     ProgressStatus.NOT_STARTED: _l("未启动"),
     ProgressStatus.IN_PROGRESS: _l("推进中"),
@@ -67,6 +69,10 @@ ACTIONS = {
     "task.light_changed": _l("亮灯变化"),
     "coordination.raised": _l("提出需协调事项"),
     "coordination.resolved": _l("协调办结"),
+    "instruction.registered": _l("登记批示并交办"),
+    "notice.issued": _l("发出督办单/催办"),
+    "notice.replied": _l("督办反馈"),
+    "notice.escalated": _l("督办逾期未反馈,已升级"),
 }
 FIELDS = {
     "number": _l("序号"),
