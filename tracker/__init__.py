@@ -129,6 +129,7 @@ def register_blueprints(app: Flask) -> None:
     from tracker.plans.views import bp as plans_bp
     from tracker.reminders.views import bp as reminders_bp
     from tracker.reports.views import bp as reports_bp
+    from tracker.supervision.views import bp as supervision_bp
     from tracker.tasks.views import bp as tasks_bp
     from tracker.extensions import csrf
 
@@ -140,6 +141,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(tasks_bp, url_prefix="/tasks")
     app.register_blueprint(reminders_bp, url_prefix="/inbox")
     app.register_blueprint(reports_bp, url_prefix="/reports")
+    app.register_blueprint(supervision_bp, url_prefix="/supervision")
     # The API authenticates every request with a bearer token, never a cookie, so CSRF cannot apply.
     csrf.exempt(api_bp)
     app.register_blueprint(api_bp, url_prefix="/api/v1")
