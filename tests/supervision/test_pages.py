@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import io
+import os
+import shutil
 from datetime import date
 
 import sqlalchemy as sa
@@ -83,6 +85,8 @@ def test_the_notice_pdf_is_a_red_headed_numbered_page_with_cjk_fonts_embedded(db
     assert response.status_code == 200 and response.mimetype == "application/pdf"
     path = tmp_path / "notice.pdf"
     path.write_bytes(response.data)
+    if os.environ.get("TRACKER_KEEP_PDF"):
+        shutil.copy(path, os.environ["TRACKER_KEEP_PDF"])
     assert pdf_pages(path) == 1
     text = pdf_text(path)
     for words in (f"督办〔{notice.year}〕1号", "督办通知单", "市科技局:", "关于科技型中小企业融资难问题的报告", "领导批示",
