@@ -8,7 +8,7 @@ from typing import BinaryIO
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
-from tracker.audit.services import record, snapshot
+from tracker.audit.services import record
 from tracker.auth.models import Role, User
 from tracker.core.clock import local_today, utcnow
 from tracker.core.workdays import add_workdays, workdays_between
@@ -31,7 +31,6 @@ from tracker.text import clean_name
 
 # Working days a department has to answer a 督办单 in writing, unless the office sets another day.
 REPLY_WORKDAYS = 5
-NOTICE_FIELDS = ("kind", "year", "serial", "department_id", "lateness", "requirement", "reply_due_on")
 
 
 # ---- 批示 ----------------------------------------------------------------------------------------
@@ -154,7 +153,8 @@ def issue_notice(task: Task, *, kind: NoticeKind, lateness: str, requirement: st
     db.session.add(notice)
     db.session.flush()
     record("notice.issued", notice, by=by, now=now, task_id=task.id, plan_id=task.plan_id,
-           after=snapshot(notice, NOTICE_FIELDS) | {"number": notice.number})
+           after={"notice": _notice_name(notice), "department": task.lead_department.name,
+                  "lateness": notice.lateness, "requirement": notice.requirement, "reply_due_on": reply_due_on})
     _notify(notice, "issued", [Role.HEAD, Role.LIAISON], now,
             title=_("%(what)s:%(title)s", what=_notice_name(notice), title=task.title[:60]),
             body=_("请于 %(day)s 前书面反馈。%(requirement)s", day=reply_due_on.isoformat(), requirement=notice.requirement))
@@ -189,7 +189,7 @@ def reply_notice(notice: SupervisionNotice, text: str, files: list[tuple[str, Bi
     notice.reply_text, notice.replied_at, notice.replied_by_id = text.strip(), now, by.id
     db.session.flush()
     record("notice.replied", notice, by=by, now=now, task_id=notice.task_id, plan_id=notice.task.plan_id,
-           after={"number": notice.number, "reply_text": notice.reply_text,
+           after={"notice": _notice_name(notice), "reply_text": notice.reply_text,
                   "late": local_today(now) > notice.reply_due_on, "evidence": [e.original_name for e in notice.evidence]})
     _notify(notice, "replied", [], now, office=True,
             title=_("%(what)s已反馈:%(title)s", what=_notice_name(notice), title=notice.task.title[:60]),
@@ -209,7 +209,7 @@ def escalate_unanswered(now: datetime) -> int:
     for notice in late:
         notice.escalated_at = now
         record("notice.escalated", notice, now=now, task_id=notice.task_id, plan_id=notice.task.plan_id,
-               after={"number": notice.number, "reply_due_on": notice.reply_due_on})
+               after={"notice": _notice_name(notice), "reply_due_on": notice.reply_due_on})
         _notify(notice, "escalated", [Role.HEAD], now, office=True, listed=True, level=2,
                 title=_("%(what)s逾期未反馈:%(title)s", what=_notice_name(notice), title=notice.task.title[:60]),
                 body=_("反馈时限 %(day)s 已过,%(department)s尚未书面反馈。", day=notice.reply_due_on.isoformat(),

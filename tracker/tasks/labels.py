@@ -101,6 +101,20 @@ FIELDS = {
     "resolution": _l("协调结果"),
     "department_id": _l("单位"),
     "role": _l("角色"),
+    # 批示件 and 督办单 (tracker.supervision)
+    "document_title": _l("批示件"),
+    "leader": _l("批示领导"),
+    "written_on": _l("批示日期"),
+    "due_on": _l("办理时限"),
+    "reply_requirements": _l("反馈要求"),
+    "notice": _l("督办单"),
+    "department": _l("被督办单位"),
+    "lateness": _l("滞后情况"),
+    "requirement": _l("督办要求"),
+    "reply_due_on": _l("反馈时限"),
+    "reply_text": _l("反馈内容"),
+    "late": _l("逾期反馈"),
+    "evidence": _l("佐证材料"),
 }
 # Audited fields whose values are codes, shown through these tables (a StrEnum key matches its raw value).
 _VALUE_TABLES = {"progress_status": PROGRESS, "light": LIGHT, "role": ROLE}
