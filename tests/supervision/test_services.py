@@ -123,3 +123,20 @@ def test_an_unanswered_notice_escalates_once_to_the_head_the_office_and_the_next
     assert set(targets) == {(StepTarget.HEAD, people.head.id), (StepTarget.OFFICE, people.office.id),
                             (StepTarget.SUPERVISION_REPORT, None)}
     assert services.unanswered(date(2026, 3, 13)) == [notice]
+
+
+def test_an_instruction_has_a_shorter_ladder_whose_last_step_tells_the_leaders(db, people):
+    from tracker.reminders.policies import plan_policy
+    from tracker.reminders.sweep import sweep
+
+    instruction = register(db, people, written_on=date(2026, 3, 2), due_on=date(2026, 3, 10))
+    policy = plan_policy(instruction.plan)
+    assert [(s.key, s.offset_workdays, s.target) for s in policy.steps if s.condition.value == "milestone_not_approved"] \
+        == [("milestone-head", 0, StepTarget.HEAD), ("milestone-office", 1, StepTarget.OFFICE),
+            ("milestone-leader", 2, StepTarget.LEADER)]
+    sweep(datetime(2026, 3, 12, 2, 0, tzinfo=timezone.utc))  # Thursday, two working days past the deadline
+    db.session.commit()
+    told = db.session.execute(sa.select(Notification.target, Notification.recipient_id, Notification.title).where(
+        Notification.task_id == instruction.task_id)).all()
+    assert (StepTarget.LEADER, people.leader.id) in {(target, user) for target, user, _title in told}
+    assert any(title.startswith("【报领导】") for target, _user, title in told if target == StepTarget.LEADER)

@@ -76,7 +76,7 @@ _MILESTONE_OPEN = (MilestoneStatus.PENDING, MilestoneStatus.RETURNED)
 _TITLE_WIDTH = 24
 # An item without a lead department (未明确牵头单位) has nobody to file or to remind: only the steps that
 # do not go to a department fire for it, the office's 督办 (which then asks for a lead) and the listing.
-NO_LEAD_TARGETS = (StepTarget.OFFICE, StepTarget.SUPERVISION_REPORT)
+NO_LEAD_TARGETS = (StepTarget.OFFICE, StepTarget.LEADER, StepTarget.SUPERVISION_REPORT)
 
 
 @dataclass
@@ -369,10 +369,11 @@ def department_staff(department_ids: set[int]) -> dict[tuple[int, Role], list[in
     return staff
 
 
-def office_staff() -> list[int]:
+def office_staff(role: Role = Role.OFFICE) -> list[int]:
+    """The active users of the office (or of another role above the departments, such as the leaders)."""
     return list(db.session.scalars(
         sa.select(User.id).join(UserRole, UserRole.user_id == User.id)
-        .where(User.is_active, UserRole.role == Role.OFFICE).order_by(User.id)))
+        .where(User.is_active, UserRole.role == role).order_by(User.id)))
 
 
 def _short(text: str, width: int = _TITLE_WIDTH) -> str:
@@ -384,7 +385,7 @@ def _item(due: Due) -> str:
     return f"{due.task_number}{_short(due.task_title)}" if due.task_number else _short(due.task_title)
 
 
-_PREFIX = {StepTarget.OFFICE: "【督办】", StepTarget.SUPERVISION_REPORT: "【列入通报】"}
+_PREFIX = {StepTarget.OFFICE: "【督办】", StepTarget.LEADER: "【报领导】", StepTarget.SUPERVISION_REPORT: "【列入通报】"}
 
 
 def wording(due: Due, today: date, department_name: str) -> tuple[str, str, int]:
@@ -441,6 +442,7 @@ def notification_rows(dues: list[Due], now: datetime) -> list[dict]:
         Department.id.in_(sorted(department_ids)))).all()) if department_ids else {}
     staff = department_staff(department_ids) if department_ids else {}
     office = office_staff() if any(d.point.step.target == StepTarget.OFFICE for d in dues) else []
+    leaders = office_staff(Role.LEADER) if any(d.point.step.target == StepTarget.LEADER for d in dues) else []
     rows = []
     for due in dues:
         target = due.point.step.target
@@ -449,6 +451,7 @@ def notification_rows(dues: list[Due], now: datetime) -> list[dict]:
             StepTarget.LIAISON: lambda: staff.get((due.department_id, Role.LIAISON), []),
             StepTarget.HEAD: lambda: staff.get((due.department_id, Role.HEAD), []),
             StepTarget.OFFICE: lambda: office,
+            StepTarget.LEADER: lambda: leaders,
             StepTarget.SUPERVISION_REPORT: lambda: [None],
         }[target]()
         for user_id in recipients:

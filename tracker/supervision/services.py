@@ -21,6 +21,7 @@ from tracker.plans.parser.minutes import parse_minutes, read_decision
 from tracker.plans.services import PlanRefused, create_draft, publish_plan, source_digest
 from tracker.reminders import outbox
 from tracker.reminders.models import StepTarget
+from tracker.reminders.policies import INSTRUCTION_STEPS, give_plan_steps
 from tracker.reminders.sweep import department_staff, insert_notifications, office_staff
 from tracker.supervision.models import Instruction, Meeting, MeetingKind, NoticeKind, SupervisionNotice
 from tracker.tasks.errors import WorkflowError
@@ -75,6 +76,7 @@ def register_instruction(*, document_title: str, document_number: str | None, le
         published = publish_plan(plan, by=by, now=now)
     except PlanRefused as refused:
         raise WorkflowError(refused.message) from None
+    give_plan_steps(plan, INSTRUCTION_STEPS, by=by)
     instruction = Instruction(
         plan=plan, task=published.tasks[0], document_title=title, leader_id=getattr(leader, "id", None),
         document_number=plan.doc_number, leader_name=leader_name.strip()[:100], words=words.strip(),
