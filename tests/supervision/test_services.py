@@ -10,6 +10,7 @@ from tracker.audit.models import AuditEntry
 from tracker.plans.models import ItemSource, PlanStatus
 from tracker.plans.services import match_departments, publish_plan
 from tracker.reminders.models import Notification, StepTarget
+from tracker.reports.figures import escalated_items, parse_period
 from tracker.supervision import services
 from tracker.supervision.models import MeetingKind, NoticeKind
 from tracker.tasks.errors import WorkflowError
@@ -123,6 +124,10 @@ def test_an_unanswered_notice_escalates_once_to_the_head_the_office_and_the_next
     assert set(targets) == {(StepTarget.HEAD, people.head.id), (StepTarget.OFFICE, people.office.id),
                             (StepTarget.SUPERVISION_REPORT, None)}
     assert services.unanswered(date(2026, 3, 13)) == [notice]
+    # The next 通报 lists it among the items escalated to it.
+    listed = escalated_items(parse_period("2026-03")).rows
+    assert [(row.task_id, row.reason, row.workdays_late) for row in listed] == [
+        (task.id, f"{notice.number}逾期未反馈:{task.title}", 1)]
 
 
 def test_an_instruction_has_a_shorter_ladder_whose_last_step_tells_the_leaders(db, people):

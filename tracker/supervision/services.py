@@ -213,6 +213,7 @@ def escalate_unanswered(now: datetime) -> int:
         record("notice.escalated", notice, now=now, task_id=notice.task_id, plan_id=notice.task.plan_id,
                after={"notice": _notice_name(notice), "reply_due_on": notice.reply_due_on})
         _notify(notice, "escalated", [Role.HEAD], now, office=True, listed=True, level=2,
+                late=workdays_between(notice.reply_due_on, today),
                 title=_("%(what)s逾期未反馈:%(title)s", what=_notice_name(notice), title=notice.task.title[:60]),
                 body=_("反馈时限 %(day)s 已过,%(department)s尚未书面反馈。", day=notice.reply_due_on.isoformat(),
                        department=notice.department.name if notice.department else ""))
@@ -229,8 +230,9 @@ def unanswered(today: date) -> list[SupervisionNotice]:
 
 
 def _notify(notice: SupervisionNotice, step: str, roles: list[Role], now: datetime, *, title: str, body: str,
-            office: bool = False, listed: bool = False, level: int = 1) -> None:
-    """Notices through the reminders' outbox (inbox, e-mail, group robots), as a due report's are sent."""
+            office: bool = False, listed: bool = False, level: int = 1, late: int = 0) -> None:
+    """Notices through the reminders' outbox (inbox, e-mail, group robots), as a due report's are sent; one
+    `listed` is also in the next 通报's 列入通报事项, `late` working days past the reply day."""
     staff = department_staff({notice.department_id}) if notice.department_id and roles else {}
     recipients = [(user_id, StepTarget.HEAD if role == Role.HEAD else StepTarget.LIAISON)
                   for role in roles for user_id in staff.get((notice.department_id, role), [])]
@@ -241,7 +243,7 @@ def _notify(notice: SupervisionNotice, step: str, roles: list[Role], now: dateti
              "recipient_id": user_id, "task_id": notice.task_id, "period_id": None, "milestone_id": None,
              "department_id": notice.department_id, "escalation_level": level, "target": target,
              "title": title[:300], "body": body, "link": f"/supervision/notices/{notice.id}",
-             "due_on": notice.reply_due_on, "workdays_late": 0, "created_at": now, "read_at": None}
+             "due_on": notice.reply_due_on, "workdays_late": late, "created_at": now, "read_at": None}
             for user_id, target in recipients]
     if rows:
         created = insert_notifications(sorted(rows, key=lambda row: row["recipient_key"]))
