@@ -13,7 +13,7 @@ from tracker.reminders.models import (
     WebhookEndpoint,
 )
 from tracker.reports.models import ArchivedReport
-from tracker.supervision.models import Instruction, Meeting, SupervisionNotice, notice_evidence
+from tracker.supervision.models import Instruction, Meeting, SupervisionNotice, meeting_issues, notice_evidence
 from tracker.tasks.models import (
     Contribution,
     CoordinationIssue,
@@ -36,5 +36,5 @@ __all__ = [
     "Evidence", "Heartbeat", "Indicator", "IndicatorValue", "Instruction", "LoginThrottle", "Meeting", "Milestone",
     "Notification", "Plan",
     "ProgressReport", "ReportTargetValue", "ReportingPeriod", "Review", "Role", "Section", "SupervisionNotice",
-    "Target", "Task", "TaskAssignment", "User", "UserRole", "WebhookEndpoint", "notice_evidence",
+    "Target", "Task", "TaskAssignment", "User", "UserRole", "WebhookEndpoint", "meeting_issues", "notice_evidence",
 ]

@@ -125,7 +125,20 @@ def upgrade():
     )
 
 
+    op.create_table(
+        'meeting_issues',
+        sa.Column('meeting_id', sa.Integer(), nullable=False),
+        sa.Column('issue_id', sa.Integer(), nullable=False),
+        sa.ForeignKeyConstraint(['issue_id'], ['coordination_issues.id'],
+                                name=op.f('fk_meeting_issues_issue_id_coordination_issues'), ondelete='CASCADE'),
+        sa.ForeignKeyConstraint(['meeting_id'], ['meetings.id'], name=op.f('fk_meeting_issues_meeting_id_meetings'),
+                                ondelete='CASCADE'),
+        sa.PrimaryKeyConstraint('meeting_id', 'issue_id', name=op.f('pk_meeting_issues')),
+    )
+
+
 def downgrade():
+    op.drop_table('meeting_issues')
     op.drop_table('notice_evidence')
     op.drop_index('ix_supervision_notices_task_id', table_name='supervision_notices')
     op.drop_index('ix_supervision_notices_reply_due', table_name='supervision_notices')

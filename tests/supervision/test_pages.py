@@ -114,3 +114,25 @@ def test_the_department_head_replies_with_evidence_and_the_office_sees_it(db, pe
     assert "已反馈" in ledger
     history = client.get(f"/tasks/{notice.task_id}").get_data(as_text=True)
     assert "督办反馈" in history and "发出督办单/催办" in history
+
+
+def test_the_office_records_what_the_meeting_decided_on_a_coordination_issue(db, people, make, login_as):
+    from tracker.supervision.services import import_minutes
+    from tracker.supervision.models import MeetingKind
+    from tracker.tasks.models import CoordinationIssue
+
+    task = register(db, people).task
+    issue = CoordinationIssue(task=task, department_id=people.lead.id, text="融资担保资金缺口需市财政统筹")
+    db.session.add(issue)
+    meeting = import_minutes(title="科技创新联席会议第二次会议", kind=MeetingKind.JOINT, held_on=date(2026, 3, 5),
+                             attendees="", doc_number="科创联办〔2026〕3号", text=PARAGRAPHS, by=people.office)
+    db.session.commit()
+    client = login_as(people.office)
+    page = client.get(f"/supervision/meetings/{meeting.id}").get_data(as_text=True)
+    assert "融资担保资金缺口需市财政统筹" in page
+    response = client.post_form(f"/supervision/meetings/{meeting.id}/issues",
+                                {"issue_id": issue.id, "decision": "由市财政局统筹安排担保资金"})
+    assert response.status_code == 302
+    page = client.get(f"/supervision/meetings/{meeting.id}").get_data(as_text=True)
+    assert "科技创新联席会议第二次会议(科创联办〔2026〕3号)议定:由市财政局统筹安排担保资金" in page
+    assert "议定:由市财政局统筹安排担保资金" in client.get("/tasks/coordination").get_data(as_text=True)

@@ -145,3 +145,22 @@ def test_an_instruction_has_a_shorter_ladder_whose_last_step_tells_the_leaders(d
         Notification.task_id == instruction.task_id)).all()
     assert (StepTarget.LEADER, people.leader.id) in {(target, user) for target, user, _title in told}
     assert any(title.startswith("【报领导】") for target, _user, title in told if target == StepTarget.LEADER)
+
+
+def test_a_coordination_issue_decided_by_the_meeting_is_closed_and_shown_so_in_the_next_report(db, people, make):
+    from tracker.reports.figures import coordination_agenda
+    from tracker.tasks.models import CoordinationIssue
+
+    task = register(db, people).task
+    issue = CoordinationIssue(task=task, department_id=people.lead.id, text="融资担保资金缺口需市财政统筹",
+                              raised_at=datetime(2026, 3, 3, 2, 0, tzinfo=timezone.utc))
+    db.session.add(issue)
+    meeting = services.import_minutes(title="科技创新联席会议第二次会议", kind=MeetingKind.JOINT,
+                                      held_on=date(2026, 3, 5), attendees="", doc_number=None, text=NUMBERED,
+                                      by=people.office, now=NOW)
+    services.decide_issue(meeting, issue, "由市财政局统筹安排担保资金,见议定事项一", by=people.office, now=NOW)
+    db.session.commit()
+    assert meeting.issues == [issue] and issue.resolved_at is not None
+    [row] = coordination_agenda(parse_period("2026-03")).rows
+    assert row.resolved and row.resolution == \
+        "科技创新联席会议第二次会议(科创联办〔2026〕3号)议定:由市财政局统筹安排担保资金,见议定事项一"

@@ -36,6 +36,11 @@ class MinutesForm(FlaskForm):
     text = TextAreaField(_l("会议纪要全文"), validators=[DataRequired()])
 
 
+class IssueDecisionForm(FlaskForm):
+    issue_id = SelectField(_l("需协调事项"), coerce=int)
+    decision = TextAreaField(_l("会议议定"), validators=[DataRequired(), Length(max=2000)])
+
+
 class NoticeForm(FlaskForm):
     kind = RadioField(_l("类型"), choices=choices((k.value, v) for k, v in NOTICE_LABELS.items()),
                       default=NoticeKind.NOTICE.value)

@@ -11,7 +11,7 @@ from tracker.core.database import Timestamped, Versioned, enum_column
 from tracker.departments.models import Department
 from tracker.extensions import db
 from tracker.plans.models import Plan
-from tracker.tasks.models import Evidence, Task
+from tracker.tasks.models import CoordinationIssue, Evidence, Task
 
 
 class Instruction(Timestamped, db.Model):
@@ -57,6 +57,15 @@ class Meeting(Timestamped, db.Model):
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
 
     plan: Mapped[Plan] = relationship()
+    issues: Mapped[list[CoordinationIssue]] = relationship(secondary="meeting_issues", order_by="CoordinationIssue.id")
+
+
+# 需协调事项 the meeting took up (提请联席会议研究事项) and decided: the loop from report to meeting to items.
+meeting_issues = sa.Table(
+    "meeting_issues", db.metadata,
+    sa.Column("meeting_id", sa.ForeignKey("meetings.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("issue_id", sa.ForeignKey("coordination_issues.id", ondelete="CASCADE"), primary_key=True),
+)
 
 
 class NoticeKind(enum.StrEnum):

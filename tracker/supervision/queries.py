@@ -9,7 +9,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from tracker.auth.models import User
 from tracker.extensions import db
 from tracker.supervision.models import Instruction, Meeting, NoticeKind, SupervisionNotice
-from tracker.tasks.models import Task
+from tracker.tasks.models import CoordinationIssue, Task
 from tracker.tasks.permissions import OVERSEERS, is_department_member
 
 # The ledger's state filter.
@@ -41,6 +41,14 @@ def meeting_items(meeting: Meeting) -> list[Task]:
     return list(db.session.scalars(
         sa.select(Task).where(Task.plan_id == meeting.plan_id).options(joinedload(Task.lead_department))
         .order_by(Task.position, Task.id)))
+
+
+def open_issues() -> list[CoordinationIssue]:
+    """需协调事项 still open, oldest first: what the office puts to the meeting."""
+    return list(db.session.scalars(
+        sa.select(CoordinationIssue).where(CoordinationIssue.resolved_at.is_(None))
+        .options(joinedload(CoordinationIssue.task).load_only(Task.id, Task.title))
+        .order_by(CoordinationIssue.raised_at, CoordinationIssue.id)))
 
 
 def visible_notices(user: User) -> sa.Select:

@@ -26,8 +26,9 @@ from tracker.reminders.sweep import department_staff, insert_notifications, offi
 from tracker.supervision.models import Instruction, Meeting, MeetingKind, NoticeKind, SupervisionNotice
 from tracker.tasks.errors import WorkflowError
 from tracker.tasks.evidence import store_evidence
-from tracker.tasks.models import Light, Task, TaskStatus
+from tracker.tasks.models import CoordinationIssue, Light, Task, TaskStatus
 from tracker.tasks.permissions import Action, require
+from tracker.tasks.reporting import resolve_coordination_issue
 from tracker.text import clean_name
 
 # Working days a department has to answer a 督办单 in writing, unless the office sets another day.
@@ -116,6 +117,21 @@ def import_minutes(*, title: str, kind: MeetingKind, held_on: date, attendees: s
            after={"title": meeting.title, "kind": kind, "held_on": held_on, "doc_number": meeting.doc_number,
                   "decisions": len(parse["tasks"])})
     return meeting
+
+
+def decide_issue(meeting: Meeting, issue: CoordinationIssue, decision: str, *, by,
+                 now: datetime | None = None) -> CoordinationIssue:
+    """A 需协调事项 the meeting took up (提请联席会议研究事项) is resolved with what it decided, naming the
+    meeting, and linked to it, so the next 通报 shows the issue closed by the meeting."""
+    require(by, Action.MANAGE_PLANS)
+    if not decision.strip():
+        raise WorkflowError(_("请填写会议议定的内容。"))
+    reference = meeting.doc_number or meeting.held_on.isoformat()
+    resolve_coordination_issue(issue, _("%(meeting)s(%(reference)s)议定:%(decision)s", meeting=meeting.title,
+                                        reference=reference, decision=decision.strip()), by=by, now=now)
+    meeting.issues.append(issue)
+    db.session.flush()
+    return issue
 
 
 # ---- 督办单 and 催办 ---------------------------------------------------------------------------------

@@ -14,12 +14,13 @@ from tracker.forms import choices
 from tracker.reports.pdf import html_to_pdf, render_layout
 from tracker.reports.views import file_response
 from tracker.supervision import queries, services
-from tracker.supervision.forms import KIND_LABELS, NOTICE_LABELS, InstructionForm, MinutesForm, NoticeForm, ReplyForm
+from tracker.supervision.forms import (KIND_LABELS, NOTICE_LABELS, InstructionForm, IssueDecisionForm, MinutesForm,
+                                       NoticeForm, ReplyForm)
 from tracker.supervision.models import MeetingKind, NoticeKind, SupervisionNotice
 from tracker.tasks import labels
 from tracker.tasks.errors import WorkflowError
 from tracker.tasks.forms import uploaded_files
-from tracker.tasks.models import Task
+from tracker.tasks.models import CoordinationIssue, Task
 from tracker.tasks.permissions import Action, can, require
 
 bp = Blueprint("supervision", __name__)
@@ -136,12 +137,40 @@ def import_minutes():
     return render_template("supervision/minutes_form.html", form=form), 400 if form.is_submitted() else 200
 
 
+def _issue_form(formdata=None) -> IssueDecisionForm:
+    form = IssueDecisionForm(formdata=formdata)
+    form.issue_id.choices = choices((issue.id, f"{issue.task.title[:30]}:{issue.text[:60]}")
+                                    for issue in queries.open_issues())
+    return form
+
+
 @bp.get("/meetings/<int:meeting_id>")
 @login_required
 def meeting(meeting_id: int):
     require(current_user, Action.MANAGE_PLANS)
     record = db.get_or_404(queries.Meeting, meeting_id)
-    return render_template("supervision/meeting.html", meeting=record, items=queries.meeting_items(record))
+    return render_template("supervision/meeting.html", meeting=record, items=queries.meeting_items(record),
+                           issue_form=_issue_form())
+
+
+@bp.post("/meetings/<int:meeting_id>/issues")
+@login_required
+def decide_issue(meeting_id: int):
+    require(current_user, Action.MANAGE_PLANS)
+    record = db.get_or_404(queries.Meeting, meeting_id)
+    form = _issue_form(request.form)
+    issue = db.session.get(CoordinationIssue, form.issue_id.data) if form.validate_on_submit() else None
+    if issue is None:
+        flash(_("请选择需协调事项并填写会议议定的内容。"), "error")
+    else:
+        try:
+            services.decide_issue(record, issue, form.decision.data, by=current_user)
+        except WorkflowError as refused:
+            flash(refused.message, "error")
+        else:
+            db.session.commit()
+            flash(_("已记入会议议定,该需协调事项已办结。"), "success")
+    return redirect(url_for("supervision.meeting", meeting_id=meeting_id))
 
 
 @bp.route("/tasks/<int:task_id>/notice", methods=["GET", "POST"])
