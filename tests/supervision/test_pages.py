@@ -63,6 +63,7 @@ def test_minutes_pasted_go_to_the_review_page_as_a_meeting(db, people, make, log
     review = client.get(f"/plans/{meeting.plan_id}/review").get_data(as_text=True)
     assert "完成老旧小区改造实施方案" in review and "市住建局" in review
     assert db.session.get(Plan, meeting.plan_id).source == ItemSource.MEETING
+    assert 'data-testid="plan-source">会议议定' in client.get("/plans/").get_data(as_text=True)
 
 
 def _red_notice(db, people, login_as):
