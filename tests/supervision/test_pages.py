@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 from tests.reports.pdf_support import pdf_fonts, pdf_pages, pdf_text
 from tests.supervision.conftest import PDF, register
-from tests.supervision.minutes_samples import PARAGRAPHS
+from tests.supervision.minutes_samples import PARAGRAPHS, TABLE
 from tracker.plans.models import ItemSource, Plan
 from tracker.supervision.models import Instruction, Meeting, SupervisionNotice
 from tracker.tasks.models import Light, Task
@@ -137,3 +137,14 @@ def test_the_office_records_what_the_meeting_decided_on_a_coordination_issue(db,
     page = client.get(f"/supervision/meetings/{meeting.id}").get_data(as_text=True)
     assert "科技创新联席会议第二次会议(科创联办〔2026〕3号)议定:由市财政局统筹安排担保资金" in page
     assert "议定:由市财政局统筹安排担保资金" in client.get("/tasks/coordination").get_data(as_text=True)
+
+
+def test_minutes_uploaded_as_a_file_are_read_alike(db, people, make, login_as):
+    for name in ("市大数据局", "市发展改革委", "市政务服务办"):
+        make.department(name)
+    response = login_as(people.office).post_form("/supervision/meetings/new", {
+        "title": "数字政府建设推进会议", "kind": "topic", "held_on": "2026-02-20", "attendees": "", "doc_number": "",
+        "file": (io.BytesIO(TABLE.encode("gb18030")), "纪要.txt")}, content_type="multipart/form-data")
+    assert response.status_code == 302
+    plan = db.session.get(Plan, db.session.scalar(sa.select(Meeting.plan_id)))
+    assert [task["lead"] for task in plan.draft["tasks"]] == ["市大数据局", "市政务服务办", "市大数据局"]

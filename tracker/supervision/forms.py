@@ -3,10 +3,12 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileAllowed, FileField
 from wtforms import DateField, HiddenField, MultipleFileField, RadioField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from tracker.forms import MultiCheckboxField, choices
+from tracker.plans.forms import PLAN_EXTENSIONS
 from tracker.supervision.models import MeetingKind, NoticeKind
 
 KIND_LABELS = {MeetingKind.JOINT: _l("联席会议"), MeetingKind.TOPIC: _l("专题会议")}
@@ -33,7 +35,13 @@ class MinutesForm(FlaskForm):
     held_on = DateField(_l("会议日期"), validators=[InputRequired()])
     attendees = TextAreaField(_l("参会人员"), validators=[Optional(), Length(max=2000)])
     doc_number = StringField(_l("纪要文号"), validators=[Optional(), Length(max=100)])
-    text = TextAreaField(_l("会议纪要全文"), validators=[DataRequired()])
+    file = FileField(_l("纪要文件(Word、PDF、网页或纯文本)"), validators=[FileAllowed(PLAN_EXTENSIONS)])
+    text = TextAreaField(_l("或粘贴会议纪要全文"))
+
+    def validate_text(self, field):
+        has_file = bool(self.file.data and getattr(self.file.data, "filename", ""))
+        if has_file == bool((field.data or "").strip()):
+            raise ValidationError(_l("请上传纪要文件,或粘贴纪要全文(二选一)。"))
 
 
 class IssueDecisionForm(FlaskForm):

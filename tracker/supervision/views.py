@@ -1,6 +1,8 @@
 """督查督办 pages: 批示件 and their registration, meetings and minutes, the 督办单 ledger, a notice, its PDF, its reply."""
 from __future__ import annotations
 
+from pathlib import PurePath
+
 import sqlalchemy as sa
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -121,13 +123,18 @@ def register_instruction():
 @login_required
 def import_minutes():
     require(current_user, Action.MANAGE_PLANS)
+    from tracker.plans.parser import PlanFileError, read_plan_bytes
+
     form = MinutesForm()
     if form.validate_on_submit():
         try:
+            text = (read_plan_bytes(form.file.data.read(), PurePath(form.file.data.filename).name)
+                    if form.file.data else form.text.data)
             meeting = services.import_minutes(
                 title=form.title.data, kind=MeetingKind(form.kind.data), held_on=form.held_on.data,
-                attendees=form.attendees.data or "", doc_number=form.doc_number.data, text=form.text.data,
-                by=current_user)
+                attendees=form.attendees.data or "", doc_number=form.doc_number.data, text=text, by=current_user)
+        except PlanFileError as error:
+            form.file.errors = [*form.file.errors, error.message]
         except WorkflowError as refused:
             form.text.errors = [*form.text.errors, refused.message]
         else:
