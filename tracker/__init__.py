@@ -130,6 +130,7 @@ def register_blueprints(app: Flask) -> None:
     from tracker.reminders.views import bp as reminders_bp
     from tracker.reports.views import bp as reports_bp
     from tracker.search.views import bp as search_bp
+    from tracker.supervision.views import bp as supervision_bp
     from tracker.tasks.views import bp as tasks_bp
     from tracker.extensions import csrf
 
@@ -142,6 +143,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(reminders_bp, url_prefix="/inbox")
     app.register_blueprint(reports_bp, url_prefix="/reports")
     app.register_blueprint(search_bp, url_prefix="/search")
+    app.register_blueprint(supervision_bp, url_prefix="/supervision")
     # The API authenticates every request with a bearer token, never a cookie, so CSRF cannot apply.
     csrf.exempt(api_bp)
     app.register_blueprint(api_bp, url_prefix="/api/v1")

@@ -14,6 +14,7 @@ from tracker.reminders.models import (
 )
 from tracker.reports.models import ArchivedReport
 from tracker.search import models as search_models  # noqa: F401  (installs the index with create_all)
+from tracker.supervision.models import Instruction, Meeting, SupervisionNotice, meeting_issues, notice_evidence
 from tracker.tasks.models import (
     Contribution,
     CoordinationIssue,
@@ -33,7 +34,8 @@ from tracker.tasks.models import (
 __all__ = [
     "ApiToken", "ArchivedReport", "AuditEntry", "CalendarDay", "CalendarYear", "Contribution",
     "CoordinationIssue", "Delivery", "Department", "DepartmentAlias", "EscalationPolicy", "EscalationStep",
-    "Evidence", "Heartbeat", "Indicator", "IndicatorValue", "LoginThrottle", "Milestone", "Notification", "Plan",
-    "ProgressReport", "ReportTargetValue", "ReportingPeriod", "Review", "Role", "Section", "Target", "Task",
-    "TaskAssignment", "User", "UserRole", "WebhookEndpoint",
+    "Evidence", "Heartbeat", "Indicator", "IndicatorValue", "Instruction", "LoginThrottle", "Meeting", "Milestone",
+    "Notification", "Plan",
+    "ProgressReport", "ReportTargetValue", "ReportingPeriod", "Review", "Role", "Section", "SupervisionNotice",
+    "Target", "Task", "TaskAssignment", "User", "UserRole", "WebhookEndpoint", "meeting_issues", "notice_evidence",
 ]

@@ -167,6 +167,7 @@ def navigation() -> list[tuple[str, str, object]]:
         ("plans.index", _("方案"), Action.MANAGE_PLANS),
         ("tasks.index", _("事项"), None),
         ("tasks.review_queue", _("待审核"), Action.VIEW_REVIEW_QUEUE),
+        ("supervision.index", _("督查督办"), None),
         ("reports.index", _("督查通报"), Action.READ_REPORTS),
         ("reminders.policies", _("提醒规则"), Action.MANAGE_PLANS),
         ("admin.departments", _("单位"), Action.ADMINISTER),

@@ -219,7 +219,7 @@ def test_an_upload_the_description_does_not_allow_is_400_or_415(client, db, item
 @pytest.mark.parametrize("path", sorted(PATHS))
 def test_an_undeclared_method_is_405_with_allow(client, item, bearer, path):
     url = "/api/v1" + path.replace("{task_id}", str(item.task.id)).replace("{period_id}", str(item.period.id)) \
-        .replace("{evidence_id}", "1")
+        .replace("{evidence_id}", "1").replace("{notice_id}", "1")
     documented = {method.upper() for method in PATHS[path]}
     for method in ("TRACE", "DELETE", "PATCH"):
         response = client.open(url, method=method, headers=bearer(item.liaison))

@@ -13,7 +13,7 @@ from tracker.audit.models import AuditEntry
 from tracker.core.clock import local_today
 from tracker.demo import demo_logins
 from tracker.demo.history import HISTORY_MONTHS
-from tracker.plans.models import Plan, PlanStatus
+from tracker.plans.models import ItemSource, Plan, PlanStatus
 from tracker.reminders.models import Notification
 from tracker.reports.archive import archive_list, read_archived
 from tracker.tasks import lights
@@ -41,11 +41,13 @@ def _filed(db) -> set[tuple[int, int]]:
 
 
 def _closed_periods(db) -> list[tuple[Task, ReportingPeriod]]:
+    """The plans' items and their periods closed by the reference; the 批示 and meeting items of the
+    督查督办 loop (tracker.demo.loop) came late, to be chased, and are not part of this history."""
     today = local_today(REFERENCE)
     rows = db.session.execute(
         sa.select(Task, ReportingPeriod).join(Plan, Plan.id == Task.plan_id)
         .join(ReportingPeriod, ReportingPeriod.plan_id == Task.plan_id)
-        .where(Plan.status == PlanStatus.PUBLISHED, ReportingPeriod.due_on < today,
+        .where(Plan.status == PlanStatus.PUBLISHED, Plan.source == ItemSource.PLAN, ReportingPeriod.due_on < today,
                ReportingPeriod.due_on >= sa.func.date(Plan.published_at))).all()
     return [(task, period) for task, period in rows
             if task.closed_at is None or period.starts_on <= local_today(task.closed_at)]
@@ -142,3 +144,16 @@ def test_every_demo_login_signs_in_to_a_populated_home(demo, app):
             assert 'data-testid="stat-items-value"' in html and 'data-testid="plan-row"' in html, login
         else:
             assert "/tasks/" in html, login
+
+
+def test_the_supervision_loop_is_woven_into_the_end_of_the_history(demo, db):
+    from tracker.supervision.models import Instruction, Meeting, SupervisionNotice
+
+    assert db.session.scalar(sa.select(sa.func.count(Instruction.id))) == 3
+    meeting = db.session.scalar(sa.select(Meeting))
+    assert [t.source for t in db.session.scalars(sa.select(Task).where(Task.plan_id == meeting.plan_id))] == \
+        [ItemSource.MEETING] * 3
+    answered, late = db.session.scalars(sa.select(SupervisionNotice).order_by(SupervisionNotice.id)).all()
+    assert answered.replied_at is not None and [e.original_name for e in answered.evidence] == ["整改情况报告.pdf"]
+    assert late.replied_at is None and late.escalated_at is not None
+    assert local_today(late.escalated_at) == local_today(REFERENCE) > late.reply_due_on

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from tracker.core.database import MAX_ID
 from tracker.tasks.forms import TEXT_LIMIT
+from tracker.plans.models import ItemSource
 from tracker.tasks.models import ContributionState, Light, MilestoneStatus, ProgressStatus, ReportState, TaskStatus
 from tracker.tasks.queries import REPORT_MISSING, STATUS_CLOSED, STATUS_UNREPORTED
 
@@ -63,6 +64,8 @@ SCHEMAS = {
         "id": {"type": "integer"}, "label": {"type": "string"}, "starts_on": DATE, "ends_on": DATE, "due_on": DATE}},
     "TaskSummary": {"type": "object", "properties": {
         "id": {"type": "integer"}, "number": {"type": "string"}, "title": {"type": "string"},
+        "source": {"enum": _values(ItemSource), "description": "规划方案 (plan), 领导批示 (instruction) or 会议议定事项 "
+                                                               "(meeting); `plan` is the item's plan, 批示件 or minutes."},
         "plan": {"type": "object", "properties": {"id": {"type": "integer"}, "title": {"type": "string"}}},
         "lead_department": NAMED,
         "status": {"enum": _values(TaskStatus)},
@@ -110,6 +113,23 @@ SCHEMAS = {
             "needs_coordination": {"type": "boolean"}, "coordination_text": TEXT,
             "claims_completion": {"type": "boolean"}},
         "examples": [REPORT_EXAMPLE]},
+    "Instruction": {"type": "object", "properties": {
+        "id": {"type": "integer"}, "document_title": {"type": "string"}, "document_number": NULLABLE_STRING,
+        "leader": {"type": "string"}, "words": {"type": "string", "description": "批示内容"}, "written_on": DATE,
+        "reply_requirements": {"type": "string"},
+        "task": {"anyOf": [_ref("TaskSummary"), {"type": "null"}], "description": "The item it was assigned as."}}},
+    "Notice": {"type": "object", "properties": {
+        "id": {"type": "integer"}, "kind": {"enum": ["notice", "reminder"],
+                                            "description": "`notice`: 督办单, numbered; `reminder`: 催办, no number."},
+        "number": {**NULLABLE_STRING, "description": "督办〔2026〕12号"}, "task_id": {"type": "integer"},
+        "task_title": {"type": "string"}, "source": {"enum": _values(ItemSource)}, "department": NAMED,
+        "issued_at": MOMENT, "lateness": {"type": "string"}, "requirement": {"type": "string"},
+        "reply_due_on": DATE, "reply_text": NULLABLE_STRING, "replied_at": MOMENT, "escalated_at": MOMENT,
+        "evidence": {"type": "array", "items": _ref("Evidence")}, "version": {"type": "integer"},
+        "url": {"type": "string"}}},
+    "NoticeReply": {"type": "object", "required": ["version", "text"], "additionalProperties": False,
+                    "properties": {"version": VERSION, "text": {**TEXT, "minLength": 1}},
+                    "examples": [{"version": 1, "text": "已完成整改,3月进展已补报。"}]},
     "VersionOnly": {"type": "object", "required": ["version"], "additionalProperties": False,
                     "properties": {"version": VERSION}, "examples": [{"version": 1}]},
     "Contribution": {"type": "object", "properties": {
@@ -211,6 +231,8 @@ LIST_TASKS_PARAMETERS = [
     _query("department", "department id, lead or co-responsible", ID),
     _query("status", "reported progress status, `unreported` (none yet) or `closed` (销号)", {"enum": STATUS_FILTERS}),
     _query("light", "红黄绿灯", {"enum": _values(Light)}),
+    _query("source", "where the item comes from: `plan` (规划方案), `instruction` (领导批示), `meeting` (会议议定事项)",
+           {"enum": _values(ItemSource)}),
     _query("period", "period label such as `2025-03`, `2025-Q1` or `2025-06-30`; adds `report_state` to each item",
            {"type": "string", "minLength": 1, "maxLength": PERIOD_LABEL_LENGTH, "pattern": NO_NUL}),
     _query("report", "with `period`: the report's state for that period, or `missing`; ignored without `period`",
@@ -302,6 +324,33 @@ PATHS = {
                 "parameters": [TASK_ID, PERIOD_ID], "requestBody": _body("ContributionWrite"),
                 "responses": {"200": _json(_ref("Contribution"), "Saved", CONTRIBUTION_LINKS), **WRITE_ERRORS,
                               **_conflict("Contribution")}}},
+}
+
+NOTICE_ID = _path_id("notice_id", "A 督办单 or 催办.")
+NOTICE_FILTERS = [
+    _query("kind", "`notice` (督办单) or `reminder` (催办)", {"enum": ["notice", "reminder"]}),
+    _query("state", "`open` (reply not yet due), `overdue` (past its day, unanswered) or `answered`",
+           {"enum": ["open", "overdue", "answered"]}),
+]
+PATHS |= {
+    "/instructions": {"get": {
+        "operationId": "listInstructions", "summary": "批示件 whose items the caller may see, newest first",
+        "responses": {"200": _json({"type": "object", "properties": {
+            "items": {"type": "array", "items": _ref("Instruction")}}}, "The instructions"), **UNAUTHORIZED}}},
+    "/notices": {"get": {
+        "operationId": "listNotices", "summary": "督办单台账: every notice for the office, leaders and reviewers; "
+                                                 "a department's own for its liaison and head",
+        "parameters": NOTICE_FILTERS,
+        "responses": {"200": _json({"type": "object", "properties": {
+            "items": {"type": "array", "items": _ref("Notice")}}}, "The notices, newest first"),
+            "400": _error("A query parameter is not one of the values described."), **UNAUTHORIZED}}},
+    "/notices/{notice_id}": {"get": {
+        "operationId": "getNotice", "summary": "One 督办单 or 催办 with its reply", "parameters": [NOTICE_ID],
+        "responses": {"200": _json(_ref("Notice"), "The notice"), **READ_ERRORS}}},
+    "/notices/{notice_id}/reply": {"post": {
+        "operationId": "replyNotice", "summary": "The department's written reply (反馈), once; its head or liaison",
+        "parameters": [NOTICE_ID], "requestBody": _body("NoticeReply"),
+        "responses": {"200": _json(_ref("Notice"), "Filed"), **WRITE_ERRORS, **_conflict("Notice")}}},
 }
 
 DESCRIPTION = """督查督办系统的接口。令牌:`flask --app wsgi users token LOGIN` 或个人设置页。

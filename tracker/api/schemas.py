@@ -27,6 +27,7 @@ def task_summary(task: Task) -> dict:
         "id": task.id,
         "number": task.number,
         "title": task.title,
+        "source": task.source.value,
         "plan": _ref(task.plan, "id", "title"),
         "lead_department": _ref(task.lead_department, "id", "name"),
         "status": task.status.value,
@@ -39,6 +40,27 @@ def task_summary(task: Task) -> dict:
         "version": task.version,
         "url": url_for("api.task", task_id=task.id),
     }
+
+
+def instruction_record(instruction) -> dict:
+    """批示件 and the item it was assigned as."""
+    return {"id": instruction.id, "document_title": instruction.document_title,
+            "document_number": instruction.document_number, "leader": instruction.leader_name,
+            "words": instruction.words, "written_on": _day(instruction.written_on),
+            "reply_requirements": instruction.reply_requirements,
+            "task": task_summary(instruction.task) if instruction.task else None}
+
+
+def notice_record(notice) -> dict:
+    """督办单 (numbered) or 催办 (number null), and the department's reply."""
+    return {"id": notice.id, "kind": notice.kind.value, "number": notice.number, "task_id": notice.task_id,
+            "task_title": notice.task.title, "source": notice.task.source.value,
+            "department": _ref(notice.department, "id", "name"), "issued_at": _moment(notice.issued_at),
+            "lateness": notice.lateness, "requirement": notice.requirement,
+            "reply_due_on": _day(notice.reply_due_on), "reply_text": notice.reply_text or None,
+            "replied_at": _moment(notice.replied_at), "escalated_at": _moment(notice.escalated_at),
+            "evidence": [evidence_record(e) for e in notice.evidence], "version": notice.version,
+            "url": url_for("api.notice", notice_id=notice.id)}
 
 
 def period_record(period: ReportingPeriod | None) -> dict | None:

@@ -13,16 +13,20 @@ from flask_babel import gettext as _
 from werkzeug.http import HTTP_STATUS_CODES
 
 from tracker.api import schemas, validation
-from tracker.api.openapi import LIST_TASKS_PARAMETERS, openapi_document
+from tracker.api.openapi import LIST_TASKS_PARAMETERS, NOTICE_FILTERS, openapi_document
 from tracker.auth.services import user_for_token
 from tracker.core import cache
 from tracker.core.clock import local_today
 from tracker.extensions import db
+from tracker.plans.models import ItemSource
+from tracker.supervision import queries as supervision_queries
+from tracker.supervision import services as supervision_services
+from tracker.supervision.models import NoticeKind, SupervisionNotice
 from tracker.tasks import evidence as evidence_service
 from tracker.tasks import queries, reporting
 from tracker.tasks.errors import StaleRecord, WorkflowError
 from tracker.tasks.models import Evidence, Light, ReportingPeriod, Task
-from tracker.tasks.permissions import Action, can
+from tracker.tasks.permissions import Action, can, visible_tasks
 from tracker.tasks.queries import OverviewFilters
 
 bp = Blueprint("api", __name__)
@@ -84,7 +88,8 @@ def openapi():
 def _list_filters(query: dict) -> OverviewFilters:
     return OverviewFilters(plan_id=query.get("plan"), department_id=query.get("department"), status=query.get("status"),
                            light=Light(query["light"]) if "light" in query else None, period=query.get("period"),
-                           report=query.get("report") if "period" in query else None, page=query.get("page", 1))
+                           report=query.get("report") if "period" in query else None, page=query.get("page", 1),
+                           source=ItemSource(query["source"]) if "source" in query else None)
 
 
 @bp.get("/tasks")
@@ -105,6 +110,49 @@ def _task_list(filters, per_page: int) -> dict:
             record["report_state"] = state.value if state else None
         items.append(record)
     return {"items": items, "total": page.total, "page": page.page, "per_page": per_page}
+
+
+@bp.get("/instructions")
+def instructions():
+    visible = {task.id for task in db.session.scalars(
+        visible_tasks(g.api_user).where(Task.source == ItemSource.INSTRUCTION))}
+    return jsonify(items=[schemas.instruction_record(i) for i in supervision_queries.instructions()
+                          if i.task_id in visible])
+
+
+@bp.get("/notices")
+def notices():
+    query = validation.query_values(NOTICE_FILTERS)
+    found = supervision_queries.ledger(g.api_user, local_today(), kind=NoticeKind(query["kind"]) if "kind" in query
+                                       else None, state=query.get("state"))
+    return jsonify(items=[schemas.notice_record(notice) for notice in found])
+
+
+def _visible_notice(notice_id: int) -> SupervisionNotice:
+    notice = db.session.scalar(supervision_queries.visible_notices(g.api_user)
+                               .where(SupervisionNotice.id == notice_id))
+    if notice is None:
+        abort(404)
+    return notice
+
+
+@bp.get("/notices/<int:notice_id>")
+def notice(notice_id: int):
+    return jsonify(schemas.notice_record(_visible_notice(notice_id)))
+
+
+@bp.post("/notices/<int:notice_id>/reply")
+def reply_notice(notice_id: int):
+    found = _visible_notice(notice_id)
+    body = validation.json_body("NoticeReply")
+    if not supervision_services.may_reply(g.api_user, found):
+        abort(403)
+    if int(body["version"]) != found.version:
+        return _error(409, _("该督办单已被他人修改,本次写入未保存;current 为最新内容"),
+                      current=schemas.notice_record(found))
+    supervision_services.reply_notice(found, body["text"], [], by=g.api_user, expected_version=found.version)
+    db.session.commit()
+    return jsonify(schemas.notice_record(found))
 
 
 @bp.get("/tasks/<int:task_id>")

@@ -20,6 +20,8 @@ from tracker.plans.models import Plan, PlanStatus
 from tracker.reports import charts, figures
 from tracker.reports.archive import archive_list
 from tracker.reports.models import ReportKind
+from tracker.supervision import queries as supervision_queries
+from tracker.tasks import labels
 from tracker.tasks.models import (
     FILED_REPORT_STATES,
     Light,
@@ -130,7 +132,8 @@ def leader():
     f = _figures(period)
     reports = [r for r in archive_list(limit=30) if r.kind == ReportKind.SUPERVISION][:8]
     return render_template("dashboards/leader.html", f=f, s=f.summary, period=period, plans=plan_rows(period),
-                           charts=_charts(f), reports=reports, title=_("领导驾驶舱"), panels=leader_panels(period))
+                           charts=_charts(f), reports=reports, title=_("领导驾驶舱"), labels=labels, panels=leader_panels(period),
+                           instructions=supervision_queries.instructions(leader_id=current_user.id))
 
 
 def home_endpoint(user) -> str | None:

@@ -12,7 +12,7 @@ from tracker.auth.models import Role, User
 from tracker.auth.services import create_user
 from tracker.config import PROJECT_ROOT
 from tracker.core.clock import local_today, parse_moment, utcnow
-from tracker.demo import history
+from tracker.demo import history, loop
 from tracker.departments.models import Department, DepartmentLevel
 from tracker.departments.services import save_department
 from tracker.extensions import db
@@ -176,13 +176,16 @@ def load_demo_plans(office_user: User, folder: Path = PLANS_FOLDER, *, published
 
 
 def build_demo(password: str, plans_folder: Path, reference: datetime) -> history.HistoryResult:
-    """Departments, users, the plans published two years before `reference` and their history up to it."""
+    """Departments, users, the plans published two years before `reference` and their history up to it,
+    ending with the 督查督办 loop (批示, a joint meeting's decisions, 督办单)."""
     build_departments()
     build_users(password)
     office = db.session.scalar(sa.select(User).where(User.login == "office"))
     load_demo_plans(office, plans_folder, published_at=history.publication_moment(reference),
                     runs_until=local_today(reference).year + 1)
-    return history.build_history(reference)
+    result = history.build_history(reference)
+    result.notifications += loop.build_loop(reference)
+    return result
 
 
 @click.command("demo")

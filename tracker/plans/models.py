@@ -17,6 +17,15 @@ class PlanStatus(enum.StrEnum):
     ARCHIVED = "archived"
 
 
+class ItemSource(enum.StrEnum):
+    """Where an item comes from (事项来源); a 批示 or a meeting's minutes is held as a plan of its own
+    kind, so that its items get periods, reports, reminders and lights as a plan's do."""
+
+    PLAN = "plan"  # 规划方案
+    INSTRUCTION = "instruction"  # 领导批示
+    MEETING = "meeting"  # 会议议定事项
+
+
 class ReportingCycle(enum.StrEnum):
     """调度周期: how often departments report on the plan's tasks."""
 
@@ -35,6 +44,8 @@ class Plan(Versioned, Timestamped, db.Model):
     start_year: Mapped[int | None]
     end_year: Mapped[int | None]
     status: Mapped[PlanStatus] = mapped_column(enum_column(PlanStatus), default=PlanStatus.DRAFT, index=True)
+    source: Mapped[ItemSource] = mapped_column(enum_column(ItemSource), default=ItemSource.PLAN,
+                                               server_default=ItemSource.PLAN.value)
     source_filename: Mapped[str | None] = mapped_column(sa.String(300))
     source_text: Mapped[str] = mapped_column(sa.Text)
     # SHA-256 of the normalised source text: how a second import of the same plan is recognised.

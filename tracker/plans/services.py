@@ -21,7 +21,7 @@ from tracker.departments.services import DepartmentNameTaken, save_department
 from tracker.extensions import db
 from tracker.plans import drafts
 from tracker.plans.matching import DepartmentDirectory, DepartmentMatch, add_alias
-from tracker.plans.models import Plan, PlanStatus, ReportingCycle, Section
+from tracker.plans.models import ItemSource, Plan, PlanStatus, ReportingCycle, Section
 from tracker.plans.periods import milestone_specs, plan_years, sync_periods
 from tracker.tasks.models import AssignmentRole, Indicator, Milestone, Target, Task, TaskAssignment
 from tracker.text import clean_name
@@ -329,11 +329,14 @@ def _create_task(plan, item, position, sections, matches, years, *, by, now) -> 
         plan=plan, section=drafts.section_of(item.get("path", []), sections), number=(item.get("number") or "")[:40],
         path=list(item.get("path", [])), title=item.get("title") or drafts.first_clause(item.get("text", "")),
         text=item.get("text") or "", text_original=item.get("text_original"), position=position,
-        lead_department=lead, due_on=date(years[-1], 12, 31) if years else None,
+        lead_department=lead, due_on=date(years[-1], 12, 31) if years else None, source=plan.source,
         assignments=[TaskAssignment(department=d, role=role) for d, role in assignments],
     )
     for deliverable in item.get("deliverables", []):
         _add_deliverable(task, deliverable, years)
+    if plan.source != ItemSource.PLAN and task.milestones:
+        # A decision or an instruction is due on its own deadline, not at the end of its year.
+        task.due_on = max(milestone.due_on for milestone in task.milestones)
     db.session.add(task)
     db.session.flush()
     for indicator in item.get("indicators", []):

@@ -18,7 +18,7 @@ from tracker.plans.forms import (ActionForm, DepartmentResolveForm, SettingsForm
                                  UploadForm, split_units)
 from tracker.plans.models import Plan, PlanStatus, ReportingCycle
 from tracker.plans.periods import plan_period_specs
-from tracker.tasks import office
+from tracker.tasks import labels, office
 from tracker.tasks.errors import StaleRecord, WorkflowError
 from tracker.tasks.forms import LeadForm
 from tracker.tasks.models import Task
@@ -89,7 +89,8 @@ def _lead_choices():
 def index():
     plans = db.session.scalars(sa.select(Plan).order_by(Plan.created_at.desc(), Plan.id.desc())).all()
     counts = dict(db.session.execute(sa.select(Task.plan_id, sa.func.count()).group_by(Task.plan_id)).all())
-    return render_template("plans/index.html", plans=plans, counts=counts, live_tasks=drafts.live_tasks)
+    return render_template("plans/index.html", plans=plans, counts=counts, live_tasks=drafts.live_tasks,
+                           source_names=labels.texts(labels.SOURCE))
 
 
 @bp.route("/import", methods=["GET", "POST"])

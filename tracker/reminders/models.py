@@ -23,6 +23,7 @@ class StepTarget(enum.StrEnum):
     LIAISON = "liaison"  # 联络员
     HEAD = "head"  # 负责人
     OFFICE = "office"  # 联席会议办公室 (督办)
+    LEADER = "leader"  # 领导: the leaders, told of an instruction (批示) that lags
     SUPERVISION_REPORT = "supervision_report"  # listed for the next 督查通报
 
 

@@ -55,6 +55,21 @@ DEFAULT_STEPS = (
 )
 
 
+# A leader's instruction (批示) is chased sooner than a plan's item, and its leader hears when it lags:
+# the office gives each 批示 this policy, which it may then edit like any plan's own.
+INSTRUCTION_STEPS = (
+    StepSpec("remind", StepCondition.REPORT_NOT_SUBMITTED, -1, StepTarget.LIAISON, 0),
+    StepSpec("due", StepCondition.REPORT_NOT_SUBMITTED, 0, StepTarget.LIAISON, 0),
+    StepSpec("late-head", StepCondition.REPORT_NOT_SUBMITTED, 1, StepTarget.HEAD, 1),
+    StepSpec("late-office", StepCondition.REPORT_NOT_SUBMITTED, 2, StepTarget.OFFICE, 2),
+    StepSpec("late-report", StepCondition.REPORT_NOT_SUBMITTED, 3, StepTarget.SUPERVISION_REPORT, 3),
+    StepSpec("returned-liaison", StepCondition.REPORT_RETURNED, 1, StepTarget.LIAISON, 1),
+    StepSpec("milestone-head", StepCondition.MILESTONE_NOT_APPROVED, 0, StepTarget.HEAD, 1),
+    StepSpec("milestone-office", StepCondition.MILESTONE_NOT_APPROVED, 1, StepTarget.OFFICE, 2),
+    StepSpec("milestone-leader", StepCondition.MILESTONE_NOT_APPROVED, 2, StepTarget.LEADER, 3),
+)
+
+
 def _steps_from_specs(specs) -> list[EscalationStep]:
     return [EscalationStep(key=s.key, position=i, condition=s.condition, offset_workdays=s.offset_workdays,
                            target=s.target, escalation_level=s.escalation_level, repeat_count=s.repeat_count,
@@ -125,6 +140,15 @@ def copy_for_plan(plan: Plan, *, by=None) -> EscalationPolicy:
     source = default_policy()
     steps = [EscalationStep(channels=list(step.channels or []), **{name: getattr(step, name) for name in STEP_FIELDS})
              for step in source.steps]
+    return _own_policy(plan, steps, by=by)
+
+
+def give_plan_steps(plan: Plan, specs, *, by=None) -> EscalationPolicy:
+    """A new plan's own policy with the given steps (a 批示's shorter ladder), audited as the office's copy is."""
+    return _own_policy(plan, _steps_from_specs(specs), by=by)
+
+
+def _own_policy(plan: Plan, steps: list[EscalationStep], *, by) -> EscalationPolicy:
     policy = EscalationPolicy(plan_id=plan.id, name=f"{plan.title[:150]}升级策略", steps=steps)
     db.session.add(policy)
     db.session.flush()

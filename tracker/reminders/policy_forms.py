@@ -18,6 +18,7 @@ TARGET_LABELS = {
     StepTarget.LIAISON: _l("联络员"),
     StepTarget.HEAD: _l("部门负责人"),
     StepTarget.OFFICE: _l("联席会议办公室(督办)"),
+    StepTarget.LEADER: _l("领导"),
     StepTarget.SUPERVISION_REPORT: _l("列入下一期督查通报"),
 }
 LEVELS = {0: _l("0 提醒"), 1: _l("1 催办"), 2: _l("2 督办"), 3: _l("3 通报")}

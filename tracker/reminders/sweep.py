@@ -78,7 +78,7 @@ _MILESTONE_OPEN = (MilestoneStatus.PENDING, MilestoneStatus.RETURNED)
 _TITLE_WIDTH = 24
 # An item without a lead department (未明确牵头单位) has nobody to file or to remind: only the steps that
 # do not go to a department fire for it, the office's 督办 (which then asks for a lead) and the listing.
-NO_LEAD_TARGETS = (StepTarget.OFFICE, StepTarget.SUPERVISION_REPORT)
+NO_LEAD_TARGETS = (StepTarget.OFFICE, StepTarget.LEADER, StepTarget.SUPERVISION_REPORT)
 
 
 @dataclass
@@ -380,10 +380,11 @@ def department_staff(department_ids: set[int]) -> dict[tuple[int, Role], list[in
     return staff
 
 
-def _office_staff() -> list[int]:
+def office_staff(role: Role = Role.OFFICE) -> list[int]:
+    """The active users of the office (or of another role above the departments, such as the leaders)."""
     return list(db.session.scalars(
         sa.select(User.id).join(UserRole, UserRole.user_id == User.id)
-        .where(User.is_active, UserRole.role == Role.OFFICE).order_by(User.id)))
+        .where(User.is_active, UserRole.role == role).order_by(User.id)))
 
 
 def _short(text: str, width: int = _TITLE_WIDTH) -> str:
@@ -400,7 +401,7 @@ def _item(due: Due) -> str:
     return item_name(due.task_number, due.task_title)
 
 
-_PREFIX = {StepTarget.OFFICE: "【督办】", StepTarget.SUPERVISION_REPORT: "【列入通报】"}
+_PREFIX = {StepTarget.OFFICE: "【督办】", StepTarget.LEADER: "【报领导】", StepTarget.SUPERVISION_REPORT: "【列入通报】"}
 
 
 def wording(due: Due, today: date, department_name: str) -> tuple[str, str, int]:
@@ -461,7 +462,8 @@ def notification_rows(dues: list[Due], now: datetime) -> list[dict]:
     names = dict(db.session.execute(sa.select(Department.id, Department.name).where(
         Department.id.in_(sorted(department_ids)))).all()) if department_ids else {}
     staff = department_staff(department_ids) if department_ids else {}
-    office = _office_staff() if any(d.point.step.target == StepTarget.OFFICE for d in dues) else []
+    office = office_staff() if any(d.point.step.target == StepTarget.OFFICE for d in dues) else []
+    leaders = office_staff(Role.LEADER) if any(d.point.step.target == StepTarget.LEADER for d in dues) else []
     rows = []
     for due in dues:
         target = due.point.step.target
@@ -470,6 +472,7 @@ def notification_rows(dues: list[Due], now: datetime) -> list[dict]:
             StepTarget.LIAISON: lambda: staff.get((due.department_id, Role.LIAISON), []),
             StepTarget.HEAD: lambda: staff.get((due.department_id, Role.HEAD), []),
             StepTarget.OFFICE: lambda: office,
+            StepTarget.LEADER: lambda: leaders,
             StepTarget.SUPERVISION_REPORT: lambda: [None],
         }[target]()
         for user_id in recipients:
@@ -518,7 +521,7 @@ def coordination_rows(now: datetime) -> list[dict]:
         .where(CoordinationIssue.resolved_at.is_(None), CoordinationIssue.raised_at >= horizon,
                ~sa.exists().where(Notification.subject_key == subject, Notification.step_key == COORDINATION_STEP))
     ).all()
-    office = _office_staff() if issues else []
+    office = office_staff() if issues else []
     rows = []
     for key, text, department_id, task_id, number, title, department_name in issues:
         body = "\n".join([f"事项:{number}{title}", f"提出单位:{department_name or '未明确'}",
@@ -615,11 +618,18 @@ def _stamp_lights(day: int, generation: int) -> None:
         [{"name": _LIGHTS_DAY, "value": day}, {"name": _LIGHTS_GENERATION, "value": generation}])
 
 
+# Passes an area above the reminders adds to every sweep (the 督办单 escalation): app.extensions[SWEEP_PASSES]
+# holds functions of the sweep's `now`, run in its transaction.
+SWEEP_PASSES = "sweep_passes"
+
+
 def run_sweep(now: datetime | None = None) -> SweepResult:
     """What the scheduler and `flask reminders sweep` do: refresh the lights if stale, then one pass, each committed."""
     now = as_utc(now or utcnow())
     refresh_lights_when_stale(now)
     db.session.commit()
     result = sweep(now)
+    for extra in current_app.extensions.get(SWEEP_PASSES, ()):
+        extra(now)
     db.session.commit()
     return result

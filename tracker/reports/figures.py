@@ -264,6 +264,7 @@ class CoordinationRow:
     text: str
     raised_at: datetime
     resolved: bool
+    resolution: str = ""  # 协调结果, e.g. what the joint meeting decided and the items that came of it
 
 
 @dataclass
@@ -551,14 +552,15 @@ def coordination_agenda(period: Period, limit: int | None = None) -> Listing:
     query = (
         sa.select(CoordinationIssue.id, CoordinationIssue.task_id, Task.number, Task.title,
                   Department.name, CoordinationIssue.text, CoordinationIssue.raised_at,
-                  CoordinationIssue.resolved_at)
+                  CoordinationIssue.resolved_at, CoordinationIssue.resolution)
         .join(Task, Task.id == CoordinationIssue.task_id).join(Plan, Plan.id == Task.plan_id)
         .outerjoin(Department, Department.id == CoordinationIssue.department_id)
         .where(_published(), CoordinationIssue.raised_at < period.end_moment,
                sa.or_(CoordinationIssue.resolved_at.is_(None), CoordinationIssue.resolved_at >= period.start_moment))
         .order_by(CoordinationIssue.resolved_at.is_not(None), CoordinationIssue.raised_at, CoordinationIssue.id))
-    issues = [CoordinationRow(i, task, number or "", title, department, text, raised, resolved is not None)
-              for i, task, number, title, department, text, raised, resolved in db.session.execute(query)]
+    issues = [CoordinationRow(i, task, number or "", title, department, text, raised, resolved is not None,
+                              resolution or "")
+              for i, task, number, title, department, text, raised, resolved, resolution in db.session.execute(query)]
     return Listing(issues[:limit] if limit is not None else issues, len(issues))
 
 

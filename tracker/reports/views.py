@@ -93,7 +93,7 @@ def download_ledger():
         return _invalid(form)
     period = resolve_period(form.period.data)
     content, _count = ledger.ledger_bytes(period)
-    return _file_response(content, archive.CONTENT_TYPES[".xlsx"], ledger.filename(period), inline=False)
+    return file_response(content, archive.CONTENT_TYPES[".xlsx"], ledger.filename(period), inline=False)
 
 
 @bp.get("/preview")
@@ -118,11 +118,11 @@ def preview():
         body = supervision.render_pdf(report) if as_pdf else supervision.render_html(report, for_pdf=False)
         name = report.filename
     if as_pdf:
-        return _file_response(body, "application/pdf", name, inline=True)
+        return file_response(body, "application/pdf", name, inline=True)
     return Response(body, mimetype="text/html")
 
 
-def _file_response(content: bytes, content_type: str, filename: str, *, inline: bool) -> Response:
+def file_response(content: bytes, content_type: str, filename: str, *, inline: bool) -> Response:
     from urllib.parse import quote
 
     disposition = "inline" if inline else "attachment"
@@ -144,7 +144,7 @@ def download(report_id: int):
         current_app.logger.error("%s", error)
         return render_template("error.html", code=500,
                                message=_("存档文件已缺失或被改动,不能下载。请联系管理员。")), 500
-    return _file_response(content, report.content_type, report.filename, inline=request.args.get("inline") == "1")
+    return file_response(content, report.content_type, report.filename, inline=request.args.get("inline") == "1")
 
 
 @bp.get("/layout/<path:name>")

@@ -165,6 +165,15 @@ def attach_evidence(
     """Store one uploaded file as evidence of `task` (and of the report, contribution or milestone)."""
     require(by, Action.CONTRIBUTE if contribution is not None else Action.REPORT, task)
     check_changeable(task, report, contribution, milestone)
+    return store_evidence(task, filename, stream, by=by, report=report, contribution=contribution,
+                          milestone=milestone, now=now)
+
+
+def store_evidence(task: Task, filename: str, stream: BinaryIO, *, by, report: ProgressReport | None = None,
+                   contribution: Contribution | None = None, milestone: Milestone | None = None,
+                   now: datetime | None = None) -> Evidence:
+    """Write the checked file and its row, audited; the caller has decided that `by` may attach it
+    (a report's files by `attach_evidence`, a 督办单 reply's by its own rule)."""
     name = file_name(filename or "")
     extension = extension_of(name)
     stored_name = f"{secrets.token_hex(16)}.{extension or 'bin'}"

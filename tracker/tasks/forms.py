@@ -20,6 +20,7 @@ from wtforms.widgets import HiddenInput
 
 from tracker.core.database import bounded_int
 from tracker.forms import FiniteFloatField, choices
+from tracker.plans.models import ItemSource
 from tracker.tasks import labels
 from tracker.tasks.models import Light, ProgressStatus, ReportState
 from tracker.tasks.queries import REPORT_MISSING, STATUS_CLOSED, STATUS_UNREPORTED, OverviewFilters
@@ -173,7 +174,7 @@ def uploaded_files(field) -> list:
 # ---- the overview's filters ------------------------------------------------------------------------------
 
 
-FILTER_KEYS = ("plan", "department", "status", "light", "period", "report")
+FILTER_KEYS = ("plan", "department", "status", "light", "period", "report", "source")
 
 
 def parse_overview_filters(args) -> OverviewFilters:
@@ -190,6 +191,7 @@ def parse_overview_filters(args) -> OverviewFilters:
         period=period,
         report=report if period and report in reports else None,
         page=bounded_int(args.get("page")) or 1,
+        source=ItemSource(args["source"]) if args.get("source") in {s.value for s in ItemSource} else None,
     )
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from tracker.plans.models import ItemSource
 from tracker.tasks.models import (
     AssignmentRole,
     ContributionState,
@@ -16,6 +17,7 @@ from tracker.tasks.models import (
     TaskStatus,
 )
 
+SOURCE = {ItemSource.PLAN: _l("规划方案"), ItemSource.INSTRUCTION: _l("领导批示"), ItemSource.MEETING: _l("会议议定")}
 PROGRESS = {
     ProgressStatus.NOT_STARTED: _l("未启动"),
     ProgressStatus.IN_PROGRESS: _l("推进中"),
@@ -70,6 +72,10 @@ ACTIONS = {
     "task.light_changed": _l("亮灯变化"),
     "coordination.raised": _l("提出需协调事项"),
     "coordination.resolved": _l("协调办结"),
+    "instruction.registered": _l("登记批示并交办"),
+    "notice.issued": _l("发出督办单/催办"),
+    "notice.replied": _l("督办反馈"),
+    "notice.escalated": _l("督办逾期未反馈,已升级"),
 }
 FIELDS = {
     "number": _l("序号"),
@@ -101,6 +107,19 @@ FIELDS = {
     "due_on": _l("期限"),
     "message": _l("催办要求"),
     "recipients": _l("接收人数"),
+    # 批示件 and 督办单 (tracker.supervision)
+    "document_title": _l("批示件"),
+    "leader": _l("批示领导"),
+    "written_on": _l("批示日期"),
+    "reply_requirements": _l("反馈要求"),
+    "notice": _l("督办单"),
+    "department": _l("被督办单位"),
+    "lateness": _l("滞后情况"),
+    "requirement": _l("督办要求"),
+    "reply_due_on": _l("反馈时限"),
+    "reply_text": _l("反馈内容"),
+    "late": _l("逾期反馈"),
+    "evidence": _l("佐证材料"),
 }
 # Audited fields whose values are codes, shown through these tables (a StrEnum key matches its raw value).
 _VALUE_TABLES = {"progress_status": PROGRESS, "light": LIGHT, "role": ROLE}

@@ -12,7 +12,7 @@ from tracker.core.clock import utcnow
 from tracker.core.database import Timestamped, Versioned, enum_column
 from tracker.departments.models import Department
 from tracker.extensions import db
-from tracker.plans.models import Plan, Section
+from tracker.plans.models import ItemSource, Plan, Section
 
 
 class TaskStatus(enum.StrEnum):
@@ -80,7 +80,8 @@ class ReviewDecision(enum.StrEnum):
 
 
 class Task(Versioned, Timestamped, db.Model):
-    """An item to track: a numbered task of a plan (重点任务), owned by its lead department (牵头单位)."""
+    """An item to track, owned by its lead department (牵头单位): a numbered task of a plan (重点任务),
+    a leader's instruction (批示) or a meeting's decision (会议议定事项), as `source` says."""
 
     __tablename__ = "tasks"
     __table_args__ = (
@@ -88,6 +89,7 @@ class Task(Versioned, Timestamped, db.Model):
         # LIMIT stops the scan, with no sort; id is in it for PostgreSQL (SQLite appends the rowid anyway).
         sa.Index("ix_tasks_plan_position", "plan_id", "position", "id"),
         sa.Index("ix_tasks_lead_status", "lead_department_id", "status"),
+        sa.Index("ix_tasks_source", "source"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -98,6 +100,9 @@ class Task(Versioned, Timestamped, db.Model):
     title: Mapped[str] = mapped_column(sa.Text)
     text: Mapped[str] = mapped_column(sa.Text, default="")
     text_original: Mapped[str | None] = mapped_column(sa.Text)
+    # Its plan's source, kept on the item so that lists filter by it without joining the plan.
+    source: Mapped[ItemSource] = mapped_column(enum_column(ItemSource), default=ItemSource.PLAN,
+                                               server_default=ItemSource.PLAN.value)
     position: Mapped[int] = mapped_column(default=0)
     lead_department_id: Mapped[int | None] = mapped_column(sa.ForeignKey("departments.id", ondelete="SET NULL"))
     status: Mapped[TaskStatus] = mapped_column(enum_column(TaskStatus), default=TaskStatus.ACTIVE, index=True)

@@ -12,7 +12,7 @@ from tracker.audit.models import AuditEntry
 from tracker.auth.models import User
 from tracker.departments.models import Department
 from tracker.extensions import db
-from tracker.plans.models import Plan, PlanStatus
+from tracker.plans.models import ItemSource, Plan, PlanStatus
 from tracker.tasks.due_periods import DuePeriods, due_periods
 from tracker.tasks.models import (
     EDITABLE_REPORT_STATES,
@@ -88,6 +88,7 @@ class OverviewFilters:
     period: str | None = None  # a period label such as 2025-03
     report: str | None = None  # a ReportState value or REPORT_MISSING; needs `period`
     page: int = 1
+    source: ItemSource | None = None  # 规划方案, 领导批示 or 会议议定
 
 
 def _status_condition(status: str):
@@ -142,6 +143,8 @@ def _filter_conditions(filters: OverviewFilters, period, report) -> list:
         conditions.append(_status_condition(filters.status))
     if filters.light:
         conditions.append(Task.light == filters.light)
+    if filters.source:
+        conditions.append(Task.source == filters.source)
     if filters.period and filters.report == REPORT_MISSING:
         conditions += [period.id.is_not(None), sa.or_(report.id.is_(None), report.state.in_(EDITABLE_REPORT_STATES))]
     elif filters.period and filters.report:
