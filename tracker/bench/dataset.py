@@ -268,6 +268,8 @@ class Meta:
     department_id: int
     item_task_id: int
     api_token: str = ""
+    leader_login: str = "leader1"
+    reviewer_login: str = "reviewer1"
     period_labels: list = field(default_factory=list)
 
     def to_json(self) -> str:
