@@ -94,12 +94,14 @@ def ensure_secret_key(app: Flask) -> None:
 
 def register_extensions(app: Flask) -> None:
     from tracker import models  # noqa: F401  (the metadata must know every table)
-    from tracker.core.cache import install_generation_hooks
+    from tracker.core.cache import install_generation_hooks, set_department_resolver
     from tracker.extensions import babel, csrf, db, login_manager, migrate
     from tracker.i18n import select_locale, select_timezone
+    from tracker.tasks.queries import departments_of_tasks
 
     db.init_app(app)
     install_generation_hooks()
+    set_department_resolver(departments_of_tasks)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
     csrf.init_app(app)
     login_manager.init_app(app)

@@ -76,6 +76,14 @@ def _paged(query: sa.Select, page: int, per_page: int) -> tuple[list, int]:
     return rows, total
 
 
+def departments_of_tasks(task_ids: set[int]) -> set[int]:
+    """The departments whose pages show these tasks: each one's lead and co-responsible departments."""
+    return set(db.session.scalars(
+        sa.select(TaskAssignment.department_id).where(TaskAssignment.task_id.in_(task_ids)).union(
+            sa.select(Task.lead_department_id).where(Task.id.in_(task_ids),
+                                                     Task.lead_department_id.is_not(None)))))
+
+
 # ---- the office overview ----------------------------------------------------------------------------
 
 
