@@ -108,9 +108,14 @@ def test_only_writes_to_what_the_pages_show_move_the_generation(db, item):
     db.session.rollback()
     db.session.commit()
     assert _versions(db) == before
-    db.session.get(Task, item.task.id).title = "改了"  # a script's write, not in the audit log: every page
+    db.session.get(Task, item.task.id).title = "改了"  # a script's write, not in the audit log: seen all the same
     db.session.commit()
-    assert _generation(db) == before.get(GENERATION, 0) + 1
+    moved = _versions(db)
+    assert {name for name in moved if moved[name] != before.get(name)} == {
+        f"{GENERATION}:{item.lead.id}", f"{GENERATION}:{item.co.id}"}
+    item.stranger.department.name = "市教育厅"  # what no item holds: every page
+    db.session.commit()
+    assert _generation(db) == moved.get(GENERATION, 0) + 1
 
 
 def test_a_report_moves_only_its_departments_rows_and_pages(db, item, login_as):

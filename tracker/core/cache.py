@@ -20,6 +20,7 @@ executed on it) to be noticed; every write in tracker/ does.
 from __future__ import annotations
 
 import threading
+from dataclasses import dataclass
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -51,20 +52,33 @@ LIGHTS_STALE = "lights_stale"
 MAX_ENTRIES = 2000
 _DIRTY = "tracker.generation_dirty"
 _LIGHTS_KEPT = "tracker.lights_kept"
-_ITEMS = "tracker.changed_items"
-# {item ids} -> {ids of the departments whose pages show them}: the tasks area knows, and tells the app
-# factory (the core imports nothing of the domain).
-_departments_of_items: Callable[[set[int]], set[int]] | None = None
+_ITEMS = "tracker.changed_items"  # {table: {item ids}} of what was written through objects, or noted
+_PLANS = "tracker.changed_plans"  # plans whose periods or status were written
+_UNSCOPED = "tracker.unscoped_write"  # a write that belongs to no item: every page is computed afresh
 
 
-def set_department_resolver(resolver: Callable[[set[int]], set[int]]) -> None:
-    global _departments_of_items
-    _departments_of_items = resolver
+@dataclass
+class ChangeHandlers:
+    """What the domain does with a transaction's changes, told by the app factory (the core imports
+    nothing of the domain): which departments' pages show some items, and the read models to bring up
+    to date, in the same transaction, from {table: {item ids}} and {plan ids}."""
+
+    departments_of: Callable[[set[int]], set[int]]
+    refresh_read_models: Callable[[dict[str, set[int]], set[int]], None]
+
+
+_handlers: ChangeHandlers | None = None
+
+
+def set_change_handlers(handlers: ChangeHandlers) -> None:
+    global _handlers
+    _handlers = handlers
 
 
 def note_changed_items(session: Session, item_ids: Iterable[int]) -> None:
-    """This transaction changed these items (tasks): their departments' pages are the ones to compute afresh."""
-    session.info.setdefault(_ITEMS, set()).update(item_ids)
+    """This transaction changed these items (tasks), maybe with bulk statements: their departments' pages
+    are the ones to compute afresh."""
+    session.info.setdefault(_ITEMS, {}).setdefault("audit_log", set()).update(item_ids)
 
 
 def note_lights_kept(session: Session) -> None:
@@ -72,31 +86,46 @@ def note_lights_kept(session: Session) -> None:
     session.info[_LIGHTS_KEPT] = True
 
 
-def _touches_watched(objects) -> bool:
-    return any(getattr(obj, "__tablename__", None) in WATCHED_TABLES for obj in objects)
-
-
 def _note_flush(session: Session, _context) -> None:
-    if _touches_watched((*session.new, *session.dirty, *session.deleted)):
+    """Each object written: an item's own row or a row of an item (task_id), a plan's period, or anything else."""
+    changed = [*session.new, *session.deleted, *(obj for obj in session.dirty if session.is_modified(obj))]
+    for obj in changed:
+        table = getattr(obj, "__tablename__", None)
+        if table not in WATCHED_TABLES:
+            continue
         session.info[_DIRTY] = True
+        item = obj.id if table == "tasks" else getattr(obj, "task_id", None)
+        if item is not None:
+            session.info.setdefault(_ITEMS, {}).setdefault(table, set()).add(item)
+        elif table in ("plans", "reporting_periods"):
+            session.info.setdefault(_PLANS, set()).add(obj.id if table == "plans" else obj.plan_id)
+        else:
+            session.info[_UNSCOPED] = True
 
 
 def _note_statement(state) -> None:
-    """Bulk insert/update/delete statements executed on the session (the light refresh, for one)."""
+    """Bulk insert/update/delete statements executed on the session: whoever runs one on items (the light
+    refresh) notes them (note_changed_items); any other makes every page stale."""
     if (state.is_insert or state.is_update or state.is_delete) and \
             getattr(state.statement.table, "name", None) in WATCHED_TABLES:
         state.session.info[_DIRTY] = True
+        if not (state.is_update and state.statement.table.name == "tasks"):
+            state.session.info[_UNSCOPED] = True
 
 
 def _bump_generation(session: Session) -> None:
     session.flush()  # what is still pending is written now, and noted by _note_flush
     lights_kept = session.info.pop(_LIGHTS_KEPT, False)
-    items = session.info.pop(_ITEMS, set())
+    changed, plans = session.info.pop(_ITEMS, {}), session.info.pop(_PLANS, set())
+    unscoped = session.info.pop(_UNSCOPED, False)
     if not session.info.pop(_DIRTY, False):
         return
+    if _handlers is not None and (changed or plans):
+        _handlers.refresh_read_models(changed, plans)
+    items = set().union(*changed.values())
     departments = None
-    if items and len(items) <= MAX_SCOPED_ITEMS and _departments_of_items is not None:
-        departments = _departments_of_items(items)
+    if items and not (unscoped or plans) and len(items) <= MAX_SCOPED_ITEMS and _handlers is not None:
+        departments = _handlers.departments_of(items)
     names = [f"{_SCOPED}{department}" for department in sorted(departments)] if departments else [GENERATION]
     if not lights_kept:
         names.append(LIGHTS_STALE)
@@ -115,7 +144,7 @@ def _bump(session: Session, name: str) -> None:
 
 
 def _forget(session: Session) -> None:
-    for key in (_DIRTY, _LIGHTS_KEPT, _ITEMS):
+    for key in (_DIRTY, _LIGHTS_KEPT, _ITEMS, _PLANS, _UNSCOPED):
         session.info.pop(key, None)
 
 

@@ -18,6 +18,7 @@ from tracker.departments.services import save_department
 from tracker.extensions import db
 from tracker.plans import drafts, services
 from tracker.plans.models import Plan
+from tracker.tasks import read_models
 
 DEFAULT_PASSWORD = "tracker-demo"
 PLANS_FOLDER = PROJECT_ROOT / "samples" / "plans"
@@ -177,7 +178,9 @@ def build_demo(password: str, plans_folder: Path, reference: datetime) -> histor
     office = db.session.scalar(sa.select(User).where(User.login == "office"))
     load_demo_plans(office, plans_folder, published_at=history.publication_moment(reference),
                     runs_until=local_today(reference).year + 1)
-    return history.build_history(reference)
+    result = history.build_history(reference)
+    read_models.rebuild()  # the history is written in bulk, past the refresh each write makes
+    return result
 
 
 @click.command("demo")
