@@ -179,22 +179,38 @@ def current_version(department_id: int | None = None) -> tuple:
 
 
 class PageCache:
-    """What the pages computed, in this process, each with the version it was computed under."""
+    """What the pages computed, in this process, each with the version it was computed under.
+
+    One thread computes a page at a time: the others asking for it meanwhile wait and take its result.
+    Right after a department's write its 32 readers would otherwise all compute its page at once, each
+    as slowly as 32 computations sharing the CPU make it. Versions only grow, so a page computed under a
+    newer version than the one a request read is as fresh as it needs.
+    """
 
     def __init__(self):
         self.entries: dict = {}
+        self.computing: dict = {}
         self.lock = threading.Lock()
+
+    def _kept(self, key: tuple, version: tuple):
+        kept = self.entries.get(key)
+        return kept if kept is not None and kept[0] >= version else None
 
     def get_or_compute(self, key: tuple, version: tuple, compute: Callable[[], Any]) -> Any:
         with self.lock:
-            kept = self.entries.get(key)
-            if kept is not None and kept[0] == version:
+            if (kept := self._kept(key, version)) is not None:
                 return kept[1]
-        value = compute()
-        with self.lock:
-            if len(self.entries) >= MAX_ENTRIES:
-                self.entries = {}  # a crude bound: what is read often is back within a request
-            self.entries[key] = (version, value)
+            turn = self.computing.setdefault(key, threading.Lock())
+        with turn:
+            with self.lock:
+                if (kept := self._kept(key, version)) is not None:
+                    return kept[1]
+            value = compute()
+            with self.lock:
+                if len(self.entries) >= MAX_ENTRIES:
+                    self.entries, self.computing = {}, {}  # a crude bound: what is read often is back within a request
+                if self._kept(key, version) is None:
+                    self.entries[key] = (version, value)
         return value
 
 
