@@ -94,12 +94,15 @@ def ensure_secret_key(app: Flask) -> None:
 
 def register_extensions(app: Flask) -> None:
     from tracker import models  # noqa: F401  (the metadata must know every table)
-    from tracker.core.cache import install_generation_hooks
+    from tracker.core.cache import ChangeHandlers, install_generation_hooks, set_change_handlers
     from tracker.extensions import babel, csrf, db, login_manager, migrate
     from tracker.i18n import select_locale, select_timezone
+    from tracker.tasks import read_models
+    from tracker.tasks.queries import departments_of_tasks
 
     db.init_app(app)
     install_generation_hooks()
+    set_change_handlers(ChangeHandlers(departments_of_tasks, read_models.refresh))
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
     csrf.init_app(app)
     login_manager.init_app(app)
@@ -163,7 +166,8 @@ def register_commands(app: Flask) -> None:
     from tracker.plans.cli import plans_cli
     from tracker.reminders.cli import reminders_cli, scheduler_cli
     from tracker.reports.cli import reports_cli
+    from tracker.tasks.read_models import tasks_cli
 
     for command in (users_cli, departments_cli, plans_cli, reminders_cli, scheduler_cli, reports_cli, demo_command,
-                    backup_cli, doctor_command):
+                    backup_cli, doctor_command, tasks_cli):
         app.cli.add_command(command)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import re
+from datetime import date
 
 import pytest
 import sqlalchemy as sa
@@ -335,3 +336,31 @@ def test_office_reopens_a_closed_item_through_its_page(db, item, login_as):
     office.post_form(f"/tasks/{item.task.id}/reopen", {"version": item.task.version, "reason": "整改不到位"})
     db.session.expire_all()
     assert (item.task.status, item.task.reopen_count) == (TaskStatus.ACTIVE, 1)
+
+
+def test_item_page_shows_the_latest_reports_and_history_a_page_at_a_time(db, make, item, login_as):
+    """Three years of monthly reports made the page 19,000 pixels tall: the newest come first, the rest a page on."""
+    for month in range(1, 9):
+        period = make.period(item.plan, f"2024-{month:02d}", starts_on=date(2024, month, 1),
+                             ends_on=date(2024, month, 28), due_on=date(2024, month, 25))
+        for version, words in enumerate(("初稿", "定稿", "补充"), start=0):
+            reporting.save_report(item.task, period, ReportInput(progress_status=ProgressStatus.IN_PROGRESS,
+                                                                 narrative=f"{period.label}{words}"),
+                                  by=item.liaison, expected_version=version)
+    db.session.commit()
+    office = login_as(item.office)
+
+    def sections(query=""):
+        page = _text(office.get(f"/tasks/{item.task.id}{query}"))
+        reports, history = page.split('<section class="card" id="reports">')[1].split('<section class="card" id="history">')
+        return reports, history
+
+    reports, history = sections()
+    assert "2024-08补充" in reports and "2024-03补充" in reports and "2024-02补充" not in reports
+    assert f"/tasks/{item.task.id}?history=1&amp;reports=2#reports" in reports
+    assert f"/tasks/{item.task.id}?reports=1&amp;history=2#history" in history
+    older, _history = sections("?reports=2")
+    assert "2024-02补充" in older and "2024-01补充" in older and "2024-08补充" not in older
+    # 24 saves in the history, 20 a page: the first page has the newest, the second the oldest.
+    assert history.count("保存报送") + history.count("新建报送") == 20
+    assert "2024-01初稿" not in history and "2024-01初稿" in sections("?history=2")[1]

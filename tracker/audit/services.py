@@ -8,6 +8,7 @@ from decimal import Decimal
 from flask import has_request_context, request
 
 from tracker.audit.models import AuditEntry
+from tracker.core.cache import note_changed_items
 from tracker.extensions import db
 
 
@@ -56,6 +57,9 @@ def record(
     if now is not None:
         entry.at = now
     db.session.add(entry)
+    if task_id is not None:
+        # Every change to an item passes here: what tells the pages' cache whose pages it changed.
+        note_changed_items(db.session(), [task_id])
     return entry
 
 

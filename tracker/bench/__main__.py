@@ -33,6 +33,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--page-cache", choices=("on", "off"), default="on",
                         help="the pages' cache per data generation (tracker.core.cache); off measures every "
                              "request computed afresh, as right after a write")
+    parser.add_argument("--write-rate", type=float, default=5.0,
+                        help="writes per second (reports saved, submitted, returned) under the mixed workload "
+                             "(default 5)")
     parser.add_argument("--postgres-url", default="postgresql://postgres@127.0.0.1:5432/postgres",
                         help="the PostgreSQL server (its database part is ignored)")
     parser.add_argument("--database-name", default="tracker_bench", help="PostgreSQL database, dropped and created")
@@ -93,7 +96,8 @@ def main(argv: list[str] | None = None) -> int:
         print("  " + ", ".join(f"{table} {count:,}" for table, count in sorted(meta.counts.items())))
         load = http.Load(connections=args.connections, seconds=args.duration, warmup_seconds=args.warmup)
         run = figures.BenchRun(app=create_app(), meta=meta, store=store, workdir=workdir, plans_dir=args.plans,
-                               env=env, load=load, workers=args.workers, threads=args.threads)
+                               env=env, load=load, workers=args.workers, threads=args.threads,
+                               write_rate=args.write_rate)
         only = set(args.only.split(",")) if args.only else None
         results = figures.measure_all(run, only, log=lambda line: print(line, flush=True))
         print()
@@ -103,7 +107,8 @@ def main(argv: list[str] | None = None) -> int:
             "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()},
             "server": {"gunicorn_workers": args.workers, "gunicorn_threads": args.threads, "worker_class": "gthread",
                        "page_cache": args.page_cache,
-                       "connections": args.connections, "seconds_per_page": args.duration},
+                       "connections": args.connections, "seconds_per_page": args.duration,
+                       "write_rate": args.write_rate},
             "dataset": {"sizes": meta.sizes, "counts": meta.counts, "today": meta.today, "cached": cached,
                         "build_seconds": meta.build_seconds},
             "figures": {key: figure.to_dict() for key, figure in results.items()},

@@ -11,6 +11,7 @@ import subprocess
 import sys
 import tarfile
 import traceback
+import time as clock
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
@@ -20,7 +21,7 @@ from flask import Flask, url_for
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import RequestRedirect
 
-from tracker.bench import http
+from tracker.bench import http, mixed
 from tracker.bench.dataset import Meta
 from tracker.bench.mailsink import MailSink
 from tracker.config import PROJECT_ROOT
@@ -101,9 +102,13 @@ class Page:
 PAGES = [
     Page("office_overview", "office", endpoint="tasks.index", target_p95_ms=150, target_rps=200),
     Page("department_page", "department", endpoint="dashboards.index", target_p95_ms=150, target_rps=200),
+    Page("leader_dashboard", "leader", endpoint="overview.leader", target_p95_ms=150, target_rps=200),
     Page("item_page", "department", endpoint="tasks.show"),
     Page("api_tasks", "api", path="/api/v1/tasks"),
 ]
+# Under the mixed workload (tracker.bench.mixed) every page has a target: (p95 ms, req/s).
+MIXED_TARGETS = {"office_overview": (150, 200), "department_page": (150, 200), "leader_dashboard": (150, 200),
+                 "item_page": (150, 150), "api_tasks": (150, None)}
 MAX_SQL_PER_PAGE = 15
 
 
@@ -142,6 +147,14 @@ def _specs() -> list[Figure]:
                     Figure(f"pages.{page.name}.p99_ms", "ms"), Figure(f"pages.{page.name}.rps", "req/s", rps),
                     Figure(f"pages.{page.name}.p95_ratio", "× trivial"),
                     Figure(f"pages.{page.name}.rps_ratio", "× trivial")]
+    for page in PAGES:
+        p95, rps = MIXED_TARGETS[page.name]
+        figures += [Figure(f"mixed.{page.name}.p95_ms", "ms", Target("<", p95)),
+                    Figure(f"mixed.{page.name}.rps", "req/s", Target(">=", rps) if rps else None),
+                    Figure(f"mixed.{page.name}.writes_p95_ms", "ms"),
+                    Figure(f"mixed.{page.name}.writes_per_s", "writes/s")]
+    figures += [Figure("mixed.writes.p50_ms", "ms"), Figure("mixed.writes.p95_ms", "ms"),
+                Figure("mixed.writes.per_s", "writes/s"), Figure("mixed.writes.failed", "writes")]
     figures += [
         Figure("reports.supervision_pdf.seconds", "s", Target("<", 20)),
         Figure("reports.supervision_pdf.peak_mb", "MB", Target("<", 1024)),
@@ -187,6 +200,7 @@ class BenchRun:
     load: http.Load
     workers: int
     threads: int
+    write_rate: float = 5.0
     notes: dict = field(default_factory=dict)
 
     @property
@@ -238,6 +252,7 @@ def measure_sql(run: BenchRun) -> dict:
     clients = {
         "office": (lambda: _signed_in_client(app, meta.office_login, meta.password), {}),
         "department": (lambda: _signed_in_client(app, meta.department_login, meta.password), {}),
+        "leader": (lambda: _signed_in_client(app, meta.leader_login, meta.password), {}),
         "api": (app.test_client, {"Authorization": f"Bearer {meta.api_token}"}),
     }
     statements = []
@@ -273,22 +288,32 @@ def _page_keys(name: str) -> list[str]:
     return [key for key in FIGURE_KEYS if key.startswith(f"pages.{name}.")]
 
 
-def measure_pages(run: BenchRun) -> dict:
-    """Each page under `run.load` (32 clients) against gunicorn on loopback, and the trivial route as the floor."""
+def _page_paths(run: BenchRun, keys) -> tuple[dict, dict]:
+    """{page name: path} of the pages there are, and {figure key: NotAvailable} for the others."""
     values, paths = {}, {}
     for page in PAGES:
         try:
             paths[page.name] = page.resolve(run.app, run.meta)
         except NotAvailable as reason:
-            values.update(dict.fromkeys(_page_keys(page.name), reason))
+            values.update(dict.fromkeys(keys(page.name), reason))
+    return paths, values
+
+
+def _sessions(base: str, meta: Meta) -> dict:
+    return {
+        "office": http.login(base, meta.office_login, meta.password),
+        "department": http.login(base, meta.department_login, meta.password),
+        "leader": http.login(base, meta.leader_login, meta.password),
+        "api": {"Authorization": f"Bearer {meta.api_token}"},
+    }
+
+
+def measure_pages(run: BenchRun) -> dict:
+    """Each page under `run.load` (32 clients) against gunicorn on loopback, and the trivial route as the floor."""
+    paths, values = _page_paths(run, _page_keys)
     log = run.workdir / "gunicorn.log"
     with http.Gunicorn(run.env, log, run.workers, run.threads, run.load.connections) as server:
-        meta = run.meta
-        sessions = {
-            "office": http.login(server.base, meta.office_login, meta.password),
-            "department": http.login(server.base, meta.department_login, meta.password),
-            "api": {"Authorization": f"Bearer {meta.api_token}"},
-        }
+        sessions = _sessions(server.base, run.meta)
         trivial = http.wrk(server.base + http.TRIVIAL_PATH, {}, run.load, run.workdir, "trivial")
         values.update({f"pages.trivial.{name}": trivial[name] for name in ("p50_ms", "p95_ms", "p99_ms", "rps")})
         for page in PAGES:
@@ -315,6 +340,63 @@ def _load_page(run: BenchRun, server: http.Gunicorn, page: Page, path: str, head
         run.notes[f"pages.{page.name}.rps"] = (f"{result['not_ok']} of {result['requests']} answers not 200, "
                                                f"{result['socket_errors']} socket errors")
     return {key: result[key.rsplit(".", 1)[1]] for key in keys}
+
+
+def _mixed_keys(name: str) -> list[str]:
+    return [key for key in FIGURE_KEYS if key.startswith(f"mixed.{name}.")]
+
+
+def measure_mixed(run: BenchRun) -> dict:
+    """Each page loaded by wrk (32 clients) while writers file, submit and return reports at `run.write_rate`
+    per second through HTTP (tracker.bench.mixed): the page's p95 and req/s, and the writes' own latency."""
+    paths, values = _page_paths(run, _mixed_keys)
+    targets = mixed.prepare_targets(run.app)
+    if not targets:
+        raise Failed("the dataset has no unfiled report of the latest period to write")
+    log = run.workdir / "gunicorn-mixed.log"
+    latencies, failed, seconds = [], 0, 0.0
+    with http.Gunicorn(run.env, log, run.workers, run.threads, run.load.connections) as server:
+        sessions = _sessions(server.base, run.meta)
+        reviewer = http.login(server.base, run.meta.reviewer_login, run.meta.password)
+        with mixed.Writers(server.base, targets, reviewer, run.write_rate) as writers:
+            for page in PAGES:
+                if page.name not in paths:
+                    continue
+                try:
+                    # A page slower than the window leaves requests queued that the next must not meet; with
+                    # the writers going on, the server may not be idle again before the trivial route times out.
+                    server.wait_idle()
+                except OSError as failure:
+                    run.notes[f"mixed.{page.name}.p95_ms"] = f"the server was not idle before it: {failure}"
+                writers.reset()
+                started = clock.perf_counter()
+                try:
+                    result = http.wrk(server.base + paths[page.name], sessions[page.who], run.load, run.workdir,
+                                      f"mixed-{page.name}")
+                except http.HttpFailure as failure:
+                    values.update(dict.fromkeys(_mixed_keys(page.name), Failed(str(failure))))
+                    continue
+                if result["lower_bound"]:
+                    run.notes[f"mixed.{page.name}.p95_ms"] = (f"no request finished within {run.load.seconds} s: "
+                                                              "a lower bound")
+                elapsed = clock.perf_counter() - started
+                writes = writers.figures(elapsed)
+                latencies += writers.latencies_ms
+                failed += writes["failed"]
+                seconds += elapsed
+                values.update({f"mixed.{page.name}.p95_ms": result["p95_ms"], f"mixed.{page.name}.rps": result["rps"],
+                               f"mixed.{page.name}.writes_p95_ms": writes["p95_ms"] or 0,
+                               f"mixed.{page.name}.writes_per_s": writes["per_s"]})
+                if writes["skipped"]:
+                    run.notes[f"mixed.{page.name}.writes_per_s"] = f"{writes['skipped']} writes skipped: every target busy"
+    latencies.sort()
+    if latencies:
+        values["mixed.writes.p50_ms"] = latencies[len(latencies) // 2]
+        values["mixed.writes.p95_ms"] = latencies[min(len(latencies) - 1, int(len(latencies) * 0.95))]
+    values["mixed.writes.per_s"] = len(latencies) / seconds if seconds else 0
+    values["mixed.writes.failed"] = failed
+    run.notes["mixed.writes.per_s"] = f"asked for {run.write_rate:g}/s; {len(targets)} reports cycled"
+    return values
 
 
 def run_job(run: BenchRun, argv: list[str], env: dict | None = None, timeout: float = 3600) -> dict:
@@ -501,7 +583,7 @@ def measure_search(run: BenchRun) -> dict:
 
 
 SECTIONS = [("database", measure_database), ("parse", measure_parse), ("sql", measure_sql),
-            ("pages", measure_pages), ("reports", measure_reports), ("sweep", measure_sweeps),
+            ("pages", measure_pages), ("mixed", measure_mixed), ("reports", measure_reports), ("sweep", measure_sweeps),
             ("backup", measure_backup), ("search", measure_search)]
 
 

@@ -39,12 +39,14 @@ def department_home():
     page = bounded_int(request.args.get("page")) or 1
     is_head = current_user.has_role(Role.HEAD)
     today = local_today()
-    # Every member of the department sees the same lists (a head also his confirmations) until the next write.
+    # Every member of the department sees the same lists (a head also his confirmations) until the next write
+    # to the department's items: another department's report leaves them as they are.
     key = ("department", department_id, is_head, page, today, str(get_locale()), str(get_timezone()))
     return render_template(
         "dashboards/department.html",
-        unsigned=cache.cached(("unsigned", department_id), lambda: queries.unsigned_count(department_id)),
-        body=cache.cached(key, lambda: _department_body(department_id, is_head, page, today)),
+        unsigned=cache.cached(("unsigned", department_id), lambda: queries.unsigned_count(department_id),
+                              department_id),
+        body=cache.cached(key, lambda: _department_body(department_id, is_head, page, today), department_id),
         action_form=ActionForm(),
     )
 

@@ -18,6 +18,7 @@ from tracker.departments.services import save_department
 from tracker.extensions import db
 from tracker.plans import drafts, services
 from tracker.plans.models import Plan
+from tracker.tasks import read_models
 
 DEFAULT_PASSWORD = "tracker-demo"
 PLANS_FOLDER = PROJECT_ROOT / "samples" / "plans"
@@ -185,6 +186,7 @@ def build_demo(password: str, plans_folder: Path, reference: datetime) -> histor
                     runs_until=local_today(reference).year + 1)
     result = history.build_history(reference)
     result.notifications += loop.build_loop(reference)
+    read_models.rebuild()  # the history is written in bulk, past the refresh each write makes
     return result
 
 

@@ -267,6 +267,8 @@ class ProgressReport(Versioned, Timestamped, db.Model):
         # alone (PostgreSQL: an index-only scan instead of fetching 20,000 scattered report rows).
         sa.Index("ix_progress_reports_period_state_task", "period_id", "state", "task_id"),
         sa.Index("ix_progress_reports_department_period", "department_id", "period_id"),
+        # A head's reports waiting for him, among his department's thousands.
+        sa.Index("ix_progress_reports_department_state", "department_id", "state"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -398,3 +400,27 @@ class CoordinationIssue(db.Model):
 
     task: Mapped[Task] = relationship()
     department: Mapped[Department | None] = relationship()
+
+
+class OwedReport(db.Model):
+    """A read model: a report or contribution a department owes, one row per (department, item, period).
+
+    What the department page lists as due was a join of the department's thousands of assignments with
+    the periods and the reports, seconds on a busy department; this table holds its answer, kept
+    current in the transaction of each write that changes it (tracker.tasks.read_models) and rebuilt
+    from the source tables by `flask tasks rebuild`. A lead owes the report of every period while it is
+    missing, a draft or returned; a co-department owes its contribution while it is missing or a draft
+    and the report is not approved; nothing is owed on a closed item.
+    """
+
+    __tablename__ = "owed_reports"
+    # The department's rows for the periods due now are found by the key (department, period), then sorted:
+    # a few thousand at most, where its rows in due order begin with years of reports never filed.
+    __table_args__ = (sa.Index("ix_owed_reports_task", "task_id"),)
+
+    department_id: Mapped[int] = mapped_column(sa.ForeignKey("departments.id", ondelete="CASCADE"), primary_key=True)
+    period_id: Mapped[int] = mapped_column(sa.ForeignKey("reporting_periods.id", ondelete="CASCADE"),
+                                           primary_key=True)
+    task_id: Mapped[int] = mapped_column(sa.ForeignKey("tasks.id", ondelete="CASCADE"), primary_key=True)
+    role: Mapped[AssignmentRole] = mapped_column(enum_column(AssignmentRole))
+    due_on: Mapped[date]

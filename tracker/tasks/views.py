@@ -12,6 +12,7 @@ from markupsafe import Markup
 
 from tracker.core import cache
 from tracker.core.clock import local_today
+from tracker.core.database import bounded_int
 from tracker.extensions import db
 from tracker.tasks import evidence as evidence_service
 from tracker.departments.models import Department
@@ -145,7 +146,8 @@ def resolve_coordination(issue_id: int):
 @login_required
 def show(task_id: int):
     task = _task_or_404(task_id)
-    item = queries.item_page(task, local_today())
+    item = queries.item_page(task, local_today(), reports_page=bounded_int(request.args.get("reports")) or 1,
+                             history_page=bounded_int(request.args.get("history")) or 1)
     return render_template("tasks/show.html", task=task, item=item, review_form=forms.DecisionForm(),
                            milestone_form=forms.MilestoneForm(), reason_form=forms.ReasonForm(),
                            action_form=forms.ActionForm(), office_forms=_office_forms(task))
