@@ -31,7 +31,8 @@ def test_a_pass_with_nothing_due_takes_the_same_few_statements_for_ten_or_sixty_
     assert run_sweep(morning + timedelta(minutes=30)).created == 50
     many = statements_sent(db, lambda: run_sweep(morning + timedelta(minutes=45)))
 
-    assert len(few) == len(many) <= 12
+    # 13: the passes that settle notices about done things and escalate unanswered 督办单 are one each.
+    assert len(few) == len(many) <= 13
     # Nothing was written since the last pass: every item's light stands, none is read to be judged again.
     assert not any("tasks.light" in statement for statement in few + many)
     reds = db.session.scalar(sa.select(sa.func.count()).select_from(Task).where(Task.light == Light.RED))

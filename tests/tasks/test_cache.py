@@ -55,10 +55,10 @@ def test_overview_and_api_show_a_report_filed_after_they_were_cached(db, item, l
     token = issue_token(item.office, "cache")
     db.session.commit()
     api = {"Authorization": f"Bearer {token}"}
-    assert "<td>滞后</td>" not in _text(office.get("/tasks/"))
+    assert ">滞后</td>" not in _text(office.get("/tasks/"))
     assert client.get("/api/v1/tasks", headers=api).get_json()["items"][0]["progress_status"] is None
     _file_report(db, item)
-    assert "<td>滞后</td>" in _text(office.get("/tasks/"))
+    assert ">滞后</td>" in _text(office.get("/tasks/"))
     assert client.get("/api/v1/tasks", headers=api).get_json()["items"][0]["progress_status"] == "lagging"
 
 

@@ -12,6 +12,7 @@ from tracker.auth.models import Role, User, UserRole
 from tracker.core.clock import local_today
 from tracker.departments.models import Department
 from tracker.extensions import db
+from tracker.plans.models import ItemSource
 from tracker.forms import choices
 from tracker.reports.pdf import html_to_pdf, render_layout
 from tracker.reports.views import file_response
@@ -47,7 +48,9 @@ def _item_panel():
 
 
 def _panel(task: Task) -> dict:
-    return {"instruction": queries.instruction_of(task.id), "meeting": queries.meeting_of(task.plan_id),
+    # A plan's item has neither a 批示件 nor a meeting behind it: the item page asks only for its notices.
+    return {"instruction": queries.instruction_of(task.id) if task.source == ItemSource.INSTRUCTION else None,
+            "meeting": queries.meeting_of(task.plan_id) if task.source == ItemSource.MEETING else None,
             "notices": queries.notices_for(task.id)}
 
 
